@@ -1,0 +1,72 @@
+/**
+ * The one subprocess helper. Argument arrays only, never a shell; every call has a timeout;
+ * success and failure share one result shape so drivers decide on exit codes.
+ */
+import { execa } from 'execa';
+import { OpError } from '../core/errors.js';
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  env?: Record<string, string>;
+  input?: string;
+}
+
+export interface ExecResult {
+  command: string;
+  args: readonly string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+// Guard against argument injection through option-looking values that a caller forgot to validate.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Runs `file` with `args` and resolves with exit code and output, whatever the exit code.
+ * Throws OpError TIMEOUT or CANCELLED when the call was stopped, HYPERVISOR when it could not start.
+ */
+export async function run(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  for (const a of args) {
+    if (CONTROL_CHARS.test(a)) throw new OpError('BAD_INPUT', 'An argument contains control characters.');
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = performance.now();
+  const res = await execa(file, [...args], {
+    reject: false,
+    shell: false,
+    timeout: timeoutMs,
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
+    ...(opts.env ? { env: opts.env } : {}),
+    stripFinalNewline: false,
+    forceKillAfterDelay: 2_000,
+  });
+  const durationMs = performance.now() - started;
+  const name = file.split('/').pop() ?? file;
+  if (res.timedOut) {
+    throw new OpError('TIMEOUT', `${name} did not finish within ${Math.round(timeoutMs / 1000)}s.`, {
+      detail: String(res.stderr),
+    });
+  }
+  if (res.isCanceled) throw new OpError('CANCELLED', 'The operation was cancelled.');
+  if (res.failed && res.exitCode === undefined) {
+    const code = (res.cause as NodeJS.ErrnoException | undefined)?.code;
+    const why = code === 'ENOENT' ? 'was not found' : code === 'EACCES' ? 'is not executable' : 'could not be run';
+    throw new OpError('HYPERVISOR', `${file} ${why}; check the path in the config.`, {
+      cause: res.cause,
+      detail: res.message,
+    });
+  }
+  return {
+    command: file,
+    args,
+    exitCode: res.exitCode ?? -1,
+    stdout: String(res.stdout ?? ''),
+    stderr: String(res.stderr ?? ''),
+    durationMs,
+  };
+}
