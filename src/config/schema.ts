@@ -1,0 +1,120 @@
+/** The shape of the configuration, validated at start with messages that name the bad key. */
+import { z } from 'zod';
+import { parseDuration, parseSize } from '../core/units.js';
+
+/** Host names end up in queue names, Redis keys and chat: keep them plain. */
+export const HOST_NAME_RE = /^[a-z0-9][a-z0-9.-]{0,62}$/;
+
+const size = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const bytes = parseSize(v);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a size like 512M or 2G, got "${v}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a duration like 30s or 2h, got "${v}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const kvmSchema = z.object({ uri: z.string().min(1), imageDir: z.string().min(1) }).strict();
+const openvzSchema = z
+  .object({
+    vzctl: z.string().min(1),
+    vzlist: z.string().min(1),
+    procRoot: z.string().min(1),
+    diskRoot: z.string().min(1),
+    commandTimeout: duration,
+    pollInterval: duration,
+  })
+  .strict();
+
+const hostSchema = z
+  .object({
+    kind: z.enum(['kvm', 'openvz'], {
+      errorMap: () => ({ message: 'expected "kvm" or "openvz"' }),
+    }),
+    group: z.string().min(1).default('default'),
+    kvm: kvmSchema.partial().optional(),
+    openvz: openvzSchema.partial().optional(),
+  })
+  .strict();
+
+const keep = z.object({ count: z.number().int().positive(), age: duration }).strict();
+const range = <T extends z.ZodTypeAny>(t: T) => z.object({ min: t, max: t }).strict();
+
+export const configSchema = z
+  .object({
+    redis: z.object({ url: z.string().url(), prefix: z.string().min(1) }).strict(),
+    hosts: z.record(
+      z.string().regex(HOST_NAME_RE, 'host names use lower case letters, digits, "-" and "."'),
+      hostSchema,
+    ),
+    kvm: kvmSchema,
+    openvz: openvzSchema,
+    worker: z
+      .object({
+        concurrency: z.number().int().min(1).max(256),
+        heartbeatInterval: duration,
+        heartbeatTtl: duration,
+        inventoryInterval: duration,
+        shutdownGrace: duration,
+      })
+      .strict(),
+    jobs: z
+      .object({
+        keepCompleted: keep,
+        keepFailed: keep,
+        attempts: z.number().int().min(1).max(20),
+        backoff: duration,
+        execTimeout: duration,
+      })
+      .strict(),
+    plans: z.record(
+      z.string().regex(/^[a-z0-9-]+$/),
+      z.object({ vcpus: z.number().int().positive(), memory: size, disk: size }).strict(),
+    ),
+    create: z.object({ plan: z.string(), template: z.string() }).strict(),
+    limits: z
+      .object({ vcpus: range(z.number().int().positive()), memory: range(size), disk: range(size) })
+      .strict(),
+    log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }).strict(),
+    /** Secrets and process knobs from the environment (never from a file). */
+    secrets: z
+      .object({
+        jobKey: z.string().optional(),
+        slackBotToken: z.string().optional(),
+        slackSigningSecret: z.string().optional(),
+        slackAppToken: z.string().optional(),
+      })
+      .strict(),
+    slack: z.object({ apiUrl: z.string().url().optional(), port: z.number().int().optional() }).strict(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!c.plans[c.create.plan]) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['create', 'plan'],
+        message: `no plan named "${c.create.plan}" (plans: ${Object.keys(c.plans).join(', ')})`,
+      });
+    }
+    if (c.worker.heartbeatTtl <= c.worker.heartbeatInterval) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['worker', 'heartbeatTtl'],
+        message: 'must be longer than worker.heartbeatInterval',
+      });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type HostConfig = Config['hosts'][string];
