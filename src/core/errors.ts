@@ -38,12 +38,15 @@ export interface OpErrorOptions {
   retryable?: boolean;
   /** Extra detail for logs and the thread of a chat message (e.g. raw stderr); never the headline. */
   detail?: string;
+  /** A line to show under the sentence: the verb's usage, "did you mean …", what to do next. */
+  hint?: string;
 }
 
 /** An error a user can read, with a code the program can match. */
 export class OpError extends Error {
   readonly retryable: boolean;
   readonly detail?: string;
+  readonly hint?: string;
 
   constructor(
     readonly code: ErrorCode,
@@ -54,12 +57,14 @@ export class OpError extends Error {
     this.name = 'OpError';
     this.retryable = opts.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
     if (opts.detail !== undefined) this.detail = opts.detail;
+    if (opts.hint !== undefined) this.hint = opts.hint;
   }
 
   /** A plain object that survives JSON (queues, notify messages). */
   toJSON(): SerializedError {
     const out: SerializedError = { code: this.code, message: this.userMessage, retryable: this.retryable };
     if (this.detail !== undefined) out.detail = this.detail;
+    if (this.hint !== undefined) out.hint = this.hint;
     return out;
   }
 }
@@ -69,6 +74,7 @@ export interface SerializedError {
   message: string;
   retryable: boolean;
   detail?: string;
+  hint?: string;
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -92,5 +98,6 @@ export function toOpError(err: unknown): OpError {
 export function fromSerialized(s: SerializedError): OpError {
   const opts: OpErrorOptions = { retryable: s.retryable };
   if (s.detail !== undefined) opts.detail = s.detail;
+  if (s.hint !== undefined) opts.hint = s.hint;
   return new OpError(s.code, s.message, opts);
 }

@@ -1,0 +1,48 @@
+import { context, section } from '../src/chat/blocks.js';
+import { infoReply } from '../src/chat/messages.js';
+import { OpError } from '../src/core/errors.js';
+import { defineOperation, type OperationDef, usage } from '../src/core/operation.js';
+import { didYouMean } from '../src/core/suggest.js';
+
+const RISK = { read: '', change: '', destructive: ' ⚠️ destructive' };
+
+/** The full help for one verb: usage, what each option does, examples. */
+export function verbHelp(op: OperationDef): string[] {
+  const lines = [`*${op.name}*: ${op.summary}${RISK[op.risk]}`, `\`${usage(op)}\``];
+  for (const [key, a] of Object.entries(op.args)) {
+    const def = a.defaultText !== undefined ? ` (default ${a.defaultText})` : a.required ? ' (required)' : '';
+    lines.push(`• \`${key}=${a.hint}\`: ${a.help}${def}`);
+  }
+  if (op.examples?.length) lines.push(`Examples: ${op.examples.map((e) => `\`${e}\``).join(', ')}`);
+  return lines;
+}
+
+export default defineOperation({
+  name: 'help',
+  summary: 'Show the commands, or the details of one',
+  target: 'verb',
+  targetOptional: true,
+  args: {},
+  risk: 'read',
+  timeoutMs: 5_000,
+  retryable: true,
+  examples: ['/vps help', '/vps help create'],
+  async answer({ target, services }) {
+    const cat = services.catalogue;
+    if (target.word) {
+      const op = cat.get(target.word.toLowerCase());
+      if (!op) {
+        throw new OpError('BAD_INPUT', `There is no command "${target.word}".${didYouMean(target.word, cat.keys())}`, {
+          hint: 'Type /vps help to see the commands.',
+        });
+      }
+      return infoReply(`Help for ${op.name}`, [section(verbHelp(op).join('\n'))]);
+    }
+    const lines = [...cat.values()].map((op) => `\`${usage(op)}\`\n      ${op.summary}${RISK[op.risk]}`);
+    return infoReply('vpsops commands', [
+      section('*vpsops*: run your VPS fleet from chat. Guests are named by name, CTID, or `name@host`.'),
+      section(lines.join('\n')),
+      context('Sizes take units (512M, 2G), durations too (90s, 2h). /vps help <command> shows options and examples.'),
+    ]);
+  },
+});

@@ -1,0 +1,26 @@
+/** The operation catalogue, in the order help lists it. */
+import type { OperationDef } from '../src/core/operation.js';
+import cancel from './cancel.js';
+import create from './create.js';
+import destroy from './destroy.js';
+import help from './help.js';
+import hosts from './hosts.js';
+import jobs from './jobs.js';
+import list from './list.js';
+import reboot from './reboot.js';
+import resize from './resize.js';
+import resume from './resume.js';
+import revert from './revert.js';
+import snapshot from './snapshot.js';
+import snapshots from './snapshots.js';
+import start from './start.js';
+import status from './status.js';
+import stop from './stop.js';
+import suspend from './suspend.js';
+
+const ALL: OperationDef[] = [
+  help, hosts, list, status, start, stop, reboot, suspend, resume,
+  create, destroy, resize, snapshot, snapshots, revert, jobs, cancel,
+];
+
+export const catalogue: ReadonlyMap<string, OperationDef> = new Map(ALL.map((op) => [op.name, op]));

@@ -1,0 +1,19 @@
+import { defineOperation } from '../src/core/operation.js';
+import { guestId, guestLabel, opCtx } from './lifecycle.js';
+
+export default defineOperation({
+  name: 'reboot',
+  summary: 'Restart a guest',
+  target: 'guest',
+  args: {},
+  risk: 'change',
+  timeoutMs: 10 * 60_000,
+  // A second reboot after a partial first one would restart the guest twice.
+  retryable: false,
+  examples: ['/vps reboot web-12'],
+  async run(ctx) {
+    ctx.progress(10, 'rebooting');
+    await ctx.driver.reboot(guestId(ctx), opCtx(ctx));
+    return { summary: `${guestLabel(ctx)} was restarted and is running.` };
+  },
+});

@@ -1,0 +1,49 @@
+import { int, size } from '../src/core/args.js';
+import { OpError } from '../src/core/errors.js';
+import { defineOperation } from '../src/core/operation.js';
+import { formatSize } from '../src/core/units.js';
+import { guestId, guestLabel, opCtx } from './lifecycle.js';
+
+export default defineOperation({
+  name: 'resize',
+  summary: 'Change the vCPUs, memory or disk of a guest',
+  target: 'guest',
+  args: {
+    vcpus: int({ min: 1, max: 1024, limit: 'vcpus', help: 'new number of virtual CPUs' }),
+    memory: size({ limit: 'memory', help: 'new RAM, e.g. 4G' }),
+    disk: size({ limit: 'disk', help: 'new disk size, e.g. 80G' }),
+  },
+  risk: 'change',
+  timeoutMs: 15 * 60_000,
+  retryable: false,
+  examples: ['/vps resize web-12 memory=4G', '/vps resize web-12 vcpus=4 disk=80G'],
+  prepare({ args }) {
+    if (args.vcpus === undefined && args.memory === undefined && args.disk === undefined) {
+      throw new OpError('BAD_INPUT', 'resize needs at least one of vcpus=, memory= or disk=.', {
+        hint: 'Usage: /vps resize <guest> [vcpus=N] [memory=SIZE] [disk=SIZE]',
+      });
+    }
+    return args;
+  },
+  async run(ctx) {
+    const { vcpus, memory, disk } = ctx.args as { vcpus?: number; memory?: number; disk?: number };
+    const wanted = [
+      vcpus !== undefined ? `${vcpus} vCPU` : '',
+      memory !== undefined ? `${formatSize(memory)} RAM` : '',
+      disk !== undefined ? `${formatSize(disk)} disk` : '',
+    ].filter(Boolean);
+    ctx.progress(10, `resizing to ${wanted.join(', ')}`);
+    const res = await ctx.driver.resize(
+      guestId(ctx),
+      {
+        ...(vcpus !== undefined ? { vcpus } : {}),
+        ...(memory !== undefined ? { memoryBytes: memory } : {}),
+        ...(disk !== undefined ? { diskBytes: disk } : {}),
+      },
+      opCtx(ctx),
+    );
+    const when = res.applied === 'live' ? 'now in effect' : 'saved; it takes effect at the next start';
+    const notes = res.notes.length ? ` ${res.notes.join(' ')}` : '';
+    return { summary: `${guestLabel(ctx)} resized to ${wanted.join(', ')}: ${when}.${notes}` };
+  },
+});

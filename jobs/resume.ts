@@ -1,0 +1,18 @@
+import { defineOperation } from '../src/core/operation.js';
+import { guestId, guestLabel, opCtx } from './lifecycle.js';
+
+export default defineOperation({
+  name: 'resume',
+  summary: 'Continue a suspended guest',
+  target: 'guest',
+  args: {},
+  risk: 'change',
+  timeoutMs: 10 * 60_000,
+  retryable: true,
+  examples: ['/vps resume web-12'],
+  async run(ctx) {
+    ctx.progress(10, 'resuming');
+    await ctx.driver.resume(guestId(ctx), opCtx(ctx));
+    return { summary: `${guestLabel(ctx)} is running again.` };
+  },
+});

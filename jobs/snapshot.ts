@@ -1,0 +1,23 @@
+import { name } from '../src/core/args.js';
+import { defineOperation } from '../src/core/operation.js';
+import { guestId, guestLabel, opCtx } from './lifecycle.js';
+
+export default defineOperation({
+  name: 'snapshot',
+  summary: 'Take a snapshot of a guest (running guests are snapshotted live)',
+  target: 'guest',
+  args: { name: name({ hint: 'NAME', help: 'a name for the snapshot (default: the date and time)' }) },
+  risk: 'change',
+  timeoutMs: 30 * 60_000,
+  retryable: false,
+  examples: ['/vps snapshot db-1', '/vps snapshot db-1 name=before-upgrade'],
+  async run(ctx) {
+    const snapName = (ctx.args.name as string | undefined) ?? `vpsops-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
+    ctx.progress(10, `taking snapshot ${snapName}`);
+    const snap = await ctx.driver.snapshotCreate(guestId(ctx), snapName, opCtx(ctx));
+    return {
+      summary: `Snapshot ${snapName} of ${guestLabel(ctx)} was taken (id ${snap.id}).`,
+      fields: { Snapshot: snapName, Id: snap.id },
+    };
+  },
+});
