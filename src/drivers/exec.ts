@@ -70,3 +70,45 @@ export async function run(file: string, args: readonly string[], opts: ExecOptio
     durationMs,
   };
 }
+
+export interface DaemonOptions {
+  env?: Record<string, string>;
+  /** File that receives stdout and stderr; otherwise they are ignored. */
+  logFile?: string;
+  cwd?: string;
+}
+
+export interface Daemon {
+  pid: number | undefined;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | undefined>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts a long-lived process (redis-server, a worker) with an argument array; killed if we exit. */
+export function spawnDaemon(file: string, args: readonly string[], opts: DaemonOptions = {}): Daemon {
+  const out = opts.logFile ? { file: opts.logFile, append: true } : 'ignore';
+  const child = execa(file, [...args], {
+    reject: false,
+    shell: false,
+    stdin: 'ignore',
+    stdout: out,
+    stderr: out,
+    cleanup: true,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
+  const exited = child.then((r) => r.exitCode);
+  return {
+    pid: child.pid,
+    exited,
+    async stop(graceMs = 5_000) {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

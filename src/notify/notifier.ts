@@ -1,0 +1,89 @@
+/**
+ * The notifier: the only reader of the notify queue. It folds job notices into the state of each
+ * job's message and hands that to the chat adapter's sink, in order (concurrency 1 keeps the
+ * notices of one job in sequence).
+ */
+import { Worker } from 'bullmq';
+import type { Block } from '../chat/blocks.js';
+import { isFinal, type JobView } from '../chat/job-message.js';
+import { targetLabel } from '../core/dispatcher.js';
+import type { OperationDef, RunResult } from '../core/operation.js';
+import type { Logger } from '../log.js';
+import { connect } from '../queue/connection.js';
+import { NOTIFY_QUEUE } from '../queue/keys.js';
+import type { GuestNotice, JobNotice, Notice } from '../queue/notify.js';
+
+const MAX_VIEWS = 5_000;
+
+export interface NotifySink {
+  /** A job's message changed; `render` draws the operation's own result blocks, when it has them. */
+  job(view: JobView, notice: JobNotice, render?: (r: RunResult) => Block[]): Promise<void>;
+  guest(notice: GuestNotice): Promise<void>;
+}
+
+export interface NotifierOptions {
+  redisUrl: string;
+  prefix: string;
+  catalogue: ReadonlyMap<string, OperationDef>;
+  sink: NotifySink;
+  log: Logger;
+}
+
+/** Folds one notice into a job's view (pure; exported for tests). */
+export function foldNotice(prev: JobView | undefined, n: JobNotice): JobView {
+  const v: JobView = prev ?? {
+    requestId: n.requestId,
+    op: n.op,
+    host: n.host,
+    targetLabel: targetLabel(n.target),
+    user: n.user,
+    phase: n.phase,
+    pct: 0,
+  };
+  const next: JobView = { ...v, phase: n.phase === 'progress' ? 'running' : n.phase };
+  if (n.pct !== undefined) next.pct = n.pct;
+  if (n.step !== undefined) next.step = n.step;
+  if (n.startedAt !== undefined) next.startedAt = n.startedAt;
+  if (n.attempt !== undefined) next.attempt = n.attempt;
+  if (n.result !== undefined) next.result = n.result;
+  if (n.error !== undefined) next.error = n.error;
+  if (isFinal(n.phase)) next.finishedAt = n.at;
+  return next;
+}
+
+export class Notifier {
+  private readonly views = new Map<string, JobView>();
+  private worker: Worker<Notice> | undefined;
+
+  constructor(private readonly o: NotifierOptions) {}
+
+  start(): void {
+    this.worker = new Worker<Notice>(NOTIFY_QUEUE, async (job) => this.handle(job.data), {
+      connection: connect({ url: this.o.redisUrl, blocking: true }),
+      prefix: this.o.prefix,
+      concurrency: 1,
+    });
+    this.worker.on('error', (err) => this.o.log.error({ err }, 'notifier queue error'));
+  }
+
+  async handle(n: Notice): Promise<void> {
+    if (n.kind === 'guest') {
+      await this.o.sink.guest(n);
+      return;
+    }
+    // A progress notice that arrives after the outcome (throttled, late) must not undo it.
+    const prev = this.views.get(n.requestId);
+    if (prev && isFinal(prev.phase)) return;
+    const view = foldNotice(prev, n);
+    this.views.delete(n.requestId);
+    this.views.set(n.requestId, view);
+    // Finished views stay a while so late notices can be recognised; drop the oldest beyond the cap.
+    if (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
+    const op = this.o.catalogue.get(n.op);
+    await this.o.sink.job(view, n, op?.render?.bind(op));
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+  }
+}

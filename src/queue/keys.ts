@@ -1,0 +1,32 @@
+/**
+ * Names of queues and Redis keys. BullMQ forbids ":" in queue names, so a host's queue is
+ * `host.<name>`; every key carries the configured prefix (`{vpsops}` on Redis Cluster).
+ */
+
+export const NOTIFY_QUEUE = 'notify';
+
+export function hostQueueName(host: string): string {
+  return `host.${host}`;
+}
+
+export class Keys {
+  constructor(readonly prefix: string) {}
+  /** Hash host → registration JSON (kind, group, capacity, versions). */
+  get hosts(): string {
+    return `${this.prefix}:hosts`;
+  }
+  heartbeat(host: string): string {
+    return `${this.prefix}:heartbeat:${host}`;
+  }
+  inventory(host: string): string {
+    return `${this.prefix}:inventory:${host}`;
+  }
+  /** Pub/sub channel on which a host's worker hears cancel requests. */
+  cancelChannel(host: string): string {
+    return `${this.prefix}:cancel:${host}`;
+  }
+  /** Set when a job is cancelled, in case the worker picks it up before hearing the message. */
+  cancelled(jobId: string): string {
+    return `${this.prefix}:cancelled:${jobId}`;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The notify queue: everything a worker wants said in chat (job progress and outcome, guest
+ * events). Workers only write to it; the bot's notifier is its only reader.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { SerializedError } from '../core/errors.js';
+import type { ResolvedTarget, RunResult } from '../core/operation.js';
+import type { GuestEventType } from '../drivers/types.js';
+import { NOTIFY_QUEUE } from './keys.js';
+
+export type JobPhase = 'queued' | 'running' | 'progress' | 'retrying' | 'done' | 'failed' | 'cancelled';
+
+export interface JobNotice {
+  kind: 'job';
+  requestId: string;
+  host: string;
+  op: string;
+  target: ResolvedTarget;
+  user: string;
+  channel?: string;
+  origin: string;
+  phase: JobPhase;
+  pct?: number;
+  step?: string;
+  result?: RunResult;
+  error?: SerializedError;
+  attempt?: number;
+  startedAt?: number;
+  at: number;
+}
+
+export interface GuestNotice {
+  kind: 'guest';
+  host: string;
+  guestId: string;
+  guestName: string;
+  /** What happened; `stopped` means out of band (no operation of ours asked for it). */
+  event: GuestEventType;
+  reason?: string;
+  at: number;
+}
+
+export type Notice = JobNotice | GuestNotice;
+
+/** Publishes notices; progress notices are small and many, so completed ones are not kept. */
+export class NotifyPublisher {
+  readonly queue: Queue<Notice>;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue<Notice>(NOTIFY_QUEUE, {
+      connection,
+      prefix,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 1000 }, attempts: 5, backoff: 1000 },
+    });
+  }
+
+  async publish(notice: Notice): Promise<void> {
+    await this.queue.add(notice.kind, notice);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

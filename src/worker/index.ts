@@ -1,0 +1,98 @@
+/**
+ * `vpsops worker --host NAME`: registers the host, heartbeats, publishes its inventory, watches
+ * its guests and runs the jobs of its queue. close() lets running jobs finish within a grace
+ * period and otherwise leaves them to be handed back to the queue.
+ */
+import { Worker } from 'bullmq';
+import type { Config } from '../config/schema.js';
+import type { OperationDef } from '../core/operation.js';
+import type { SignedJob } from '../core/request.js';
+import type { Hypervisor } from '../drivers/types.js';
+import type { Logger } from '../log.js';
+import { connect } from '../queue/connection.js';
+import { FleetStore } from '../queue/fleet.js';
+import { hostQueueName, Keys } from '../queue/keys.js';
+import { NotifyPublisher } from '../queue/notify.js';
+import { Intents } from './intents.js';
+import { InventoryPublisher } from './inventory.js';
+import { GuestLocks, Semaphore } from './locks.js';
+import { JobRunner } from './runner.js';
+import { GuestWatcher } from './watch.js';
+
+export interface WorkerOptions {
+  config: Config;
+  host: string;
+  driver: Hypervisor;
+  jobKey: string;
+  catalogue: ReadonlyMap<string, OperationDef>;
+  log: Logger;
+  /** Group of the host, from the config. */
+  group: string;
+}
+
+export interface RunningWorker {
+  /** Stops taking jobs, waits up to graceMs for running ones, then exits; returns whether all finished. */
+  close(graceMs?: number): Promise<boolean>;
+}
+
+export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
+  const { config, host, driver, log } = o;
+  const redis = connect({ url: config.redis.url });
+  const keys = new Keys(config.redis.prefix);
+  const fleet = new FleetStore(redis, keys);
+  const notify = new NotifyPublisher(redis, keys.prefix);
+  const [info, capacity] = await Promise.all([driver.info(), driver.capacity()]);
+  await fleet.register({ host, kind: driver.kind, group: o.group, capacity, versions: info.versions, pid: process.pid, startedAt: Date.now() });
+  const ttl = config.worker.heartbeatTtl;
+  await fleet.heartbeat(host, ttl);
+  const beat = setInterval(() => fleet.heartbeat(host, ttl).catch((err) => log.warn({ err }, 'heartbeat failed')), config.worker.heartbeatInterval);
+  const inventory = new InventoryPublisher(host, driver, fleet, log, config.worker.inventoryInterval);
+  await inventory.refresh();
+  inventory.start();
+  const intents = new Intents(Math.max(10_000, config.openvz.pollInterval * 2));
+  const watcher = new GuestWatcher(host, driver, intents, inventory, notify, log);
+  watcher.start();
+  const runner = new JobRunner({
+    host, driver, catalogue: o.catalogue, jobKey: o.jobKey, notify, redis, keys, log, intents,
+    locks: new GuestLocks(),
+    slots: new Semaphore(config.worker.concurrency),
+    onChange: () => void inventory.refresh(),
+  });
+  const worker = new Worker<SignedJob>(hostQueueName(host), runner.process, {
+    connection: connect({ url: config.redis.url, blocking: true }),
+    prefix: keys.prefix,
+    // More jobs may be fetched than run: those for a busy guest wait without taking a running slot.
+    concurrency: Math.max(config.worker.concurrency * 4, 16),
+    maxStalledCount: 1,
+  });
+  worker.on('error', (err) => log.error({ err }, 'queue worker error'));
+  const sub = connect({ url: config.redis.url, blocking: true });
+  await sub.subscribe(keys.cancelChannel(host));
+  sub.on('message', (_ch, msg) => {
+    const { id, by } = JSON.parse(msg) as { id: string; by: string };
+    const found = worker.cancelJob(id, `cancelled by ${by}`);
+    log.info({ jobId: id, by, found }, 'cancel requested');
+  });
+  log.info({ host, kind: driver.kind, capacity }, 'worker ready');
+
+  return {
+    async close(graceMs = config.worker.shutdownGrace) {
+      clearInterval(beat);
+      watcher.stop();
+      inventory.stop();
+      const finished = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref()),
+      ]);
+      // Jobs still running are left active; their locks expire and the next worker takes them back.
+      if (!finished) await worker.close(true);
+      await sub.quit().catch(() => {});
+      await fleet.signOff(host).catch(() => {});
+      await notify.close();
+      await driver.close();
+      await redis.quit().catch(() => {});
+      log.info({ finished }, 'worker stopped');
+      return finished;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Publishes the host's inventory to Redis after every change and on a timer, so reads answer
+ * from Redis. Refreshes asked for while one runs are folded into one more scan.
+ */
+import type { Guest, Hypervisor } from '../drivers/types.js';
+import type { Logger } from '../log.js';
+import type { FleetStore } from '../queue/fleet.js';
+
+export class InventoryPublisher {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private last: Guest[] = [];
+
+  constructor(
+    private readonly host: string,
+    private readonly driver: Hypervisor,
+    private readonly fleet: FleetStore,
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Guests as of the last scan (for naming guests in events). */
+  get guests(): readonly Guest[] {
+    return this.last;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Scans and publishes; resolves once a scan that started after this call has been published. */
+  refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.scanLoop().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async scanLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        const guests = await this.driver.list();
+        this.last = guests;
+        await this.fleet.publishInventory({ host: this.host, at: Date.now(), guests });
+      } catch (err) {
+        this.log.warn({ err }, 'inventory scan failed');
+      }
+    } while (this.again);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Runs one job: verify its signature, wait for the guest, run the operation with a timeout and
+ * the job's AbortSignal, and report running / progress / outcome on the notify queue.
+ */
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { OpError, toOpError } from '../core/errors.js';
+import type { OperationDef, RunResult } from '../core/operation.js';
+import type { JobRequest, SignedJob } from '../core/request.js';
+import { verify } from '../core/signing.js';
+import { formatDuration } from '../core/units.js';
+import type { Hypervisor } from '../drivers/types.js';
+import type { Logger } from '../log.js';
+import type { Keys } from '../queue/keys.js';
+import type { JobNotice, JobPhase, NotifyPublisher } from '../queue/notify.js';
+import type { Intents } from './intents.js';
+import type { GuestLocks, Semaphore } from './locks.js';
+import { ProgressReporter } from './progress.js';
+
+export interface RunnerDeps {
+  host: string;
+  driver: Hypervisor;
+  catalogue: ReadonlyMap<string, OperationDef>;
+  jobKey: string;
+  notify: NotifyPublisher;
+  redis: Redis;
+  keys: Keys;
+  log: Logger;
+  locks: GuestLocks;
+  slots: Semaphore;
+  intents: Intents;
+  /** Called after every operation that may have changed guests (refreshes the inventory). */
+  onChange(): void;
+  progressIntervalMs?: number;
+}
+
+export class JobRunner {
+  constructor(private readonly d: RunnerDeps) {}
+
+  /** The BullMQ processor. */
+  process = async (job: Job<SignedJob>, _token?: string, signal?: AbortSignal): Promise<RunResult> => {
+    const request = this.admit(job);
+    const op = this.d.catalogue.get(request.op)!;
+    const log = this.d.log.child({ jobId: job.id, op: op.name, guest: request.target.guestId, user: request.user });
+    const jobSignal = signal ?? new AbortController().signal;
+    const notice = (phase: JobPhase, extra: Partial<JobNotice> = {}) => this.publish(request, phase, extra);
+    if (await this.d.redis.exists(this.d.keys.cancelled(request.id))) {
+      await notice('cancelled', { step: 'cancelled before it started' });
+      throw new UnrecoverableError(JSON.stringify(new OpError('CANCELLED', 'The job was cancelled.').toJSON()));
+    }
+    const lockKey = request.target.guestId ?? request.target.word ?? `host:${op.name}`;
+    const releaseGuest = await this.d.locks.acquire(lockKey, jobSignal);
+    const releaseSlot = await this.d.slots.acquire(jobSignal).catch((e) => {
+      releaseGuest();
+      throw e;
+    });
+    const startedAt = Date.now();
+    const timeout = AbortSignal.timeout(op.timeoutMs);
+    const progress = new ProgressReporter(
+      async (pct, step) => {
+        await Promise.all([notice('progress', { pct, step, startedAt }), job.updateProgress({ pct, step })]);
+      },
+      this.d.progressIntervalMs ?? 250,
+      (err) => log.warn({ err }, 'progress notice failed'),
+    );
+    if (request.target.guestId) this.d.intents.begin(request.target.guestId);
+    try {
+      await notice('running', { pct: 0, startedAt, attempt: job.attemptsMade + 1 });
+      log.info('operation started');
+      const result = await op.run!({
+        target: request.target,
+        args: request.args,
+        driver: this.d.driver,
+        progress: progress.report,
+        signal: AbortSignal.any([jobSignal, timeout]),
+        log,
+        user: request.user,
+      });
+      progress.close();
+      await notice('done', { pct: 100, result, startedAt });
+      log.info({ ms: Date.now() - startedAt }, 'operation done');
+      return result;
+    } catch (err) {
+      progress.close();
+      throw await this.failed(job, op, request, this.explain(err, jobSignal, timeout, op), startedAt, log);
+    } finally {
+      if (request.target.guestId) this.d.intents.end(request.target.guestId);
+      releaseSlot();
+      releaseGuest();
+      if (op.risk !== 'read') this.d.onChange();
+    }
+  };
+
+  /** Refuses unsigned, altered, misrouted or unknown jobs; logs them as security events. */
+  private admit(job: Job<SignedJob>): JobRequest {
+    const refuse = (why: string): never => {
+      this.d.log.warn({ security: true, jobId: job.id, host: this.d.host, why }, 'refused job');
+      throw new UnrecoverableError(JSON.stringify(new OpError('SIGNATURE', `The job was refused: ${why}.`).toJSON()));
+    };
+    if (!verify(job.data, this.d.jobKey)) return refuse('its signature is missing or does not match its content');
+    const { request } = job.data;
+    if (request.id !== job.id) return refuse(`it was signed as ${request.id} but queued as ${job.id}`);
+    if (request.host !== this.d.host) return refuse(`it is for host ${request.host}, not ${this.d.host}`);
+    if (!this.d.catalogue.get(request.op)?.run) return refuse(`this worker has no operation "${request.op}"`);
+    return request;
+  }
+
+  private explain(err: unknown, jobSignal: AbortSignal, timeout: AbortSignal, op: OperationDef): OpError {
+    if (timeout.aborted && !jobSignal.aborted) {
+      return new OpError('TIMEOUT', `${op.name} did not finish within ${formatDuration(op.timeoutMs)} and was stopped.`);
+    }
+    if (jobSignal.aborted) {
+      const by = typeof jobSignal.reason === 'string' ? jobSignal.reason : 'a cancel request';
+      return new OpError('CANCELLED', `The operation was cancelled (${by}).`);
+    }
+    return toOpError(err);
+  }
+
+  private async failed(job: Job<SignedJob>, op: OperationDef, request: JobRequest, e: OpError, startedAt: number, log: Logger) {
+    const attempts = job.opts.attempts ?? 1;
+    const last = job.attemptsMade + 1 >= attempts;
+    const retry = op.retryable && e.retryable && !last;
+    log[e.code === 'INTERNAL' ? 'error' : 'info']({ err: e.cause ?? e, code: e.code, retry }, 'operation failed');
+    const phase: JobPhase = retry ? 'retrying' : e.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    await this.publish(request, phase, { error: e.toJSON(), startedAt, attempt: job.attemptsMade + 1, ...(phase === 'cancelled' ? { step: e.userMessage } : {}) });
+    const message = JSON.stringify(e.toJSON());
+    return retry ? new Error(message) : new UnrecoverableError(message);
+  }
+
+  private async publish(r: JobRequest, phase: JobPhase, extra: Partial<JobNotice>): Promise<void> {
+    await this.d.notify.publish({
+      kind: 'job',
+      requestId: r.id,
+      host: r.host,
+      op: r.op,
+      target: r.target,
+      user: r.user,
+      origin: r.origin,
+      phase,
+      at: Date.now(),
+      ...(r.channel ? { channel: r.channel } : {}),
+      ...extra,
+    });
+  }
+}
