@@ -1,0 +1,115 @@
+/**
+ * The terminal chat adapter: a prompt where one types `/vps …` as a user (`/as bob` switches).
+ * Replies are rendered from the same Block Kit the Slack adapter sends; job messages update in place.
+ */
+import { createInterface, type Interface } from 'node:readline';
+import type { Dispatcher } from '../../core/dispatcher.js';
+import { toOpError } from '../../core/errors.js';
+import type { GuestNotice, JobNotice } from '../../queue/notify.js';
+import type { NotifySink } from '../../notify/notifier.js';
+import type { Block } from '../blocks.js';
+import { isFinal, type JobView, jobBlocks } from '../job-message.js';
+import { renderBlocks } from '../render.js';
+import { Screen } from './screen.js';
+
+/** Extra slash commands the host program offers (the demo adds `/sim`). Return text to print. */
+export type ExtraCommand = (args: string[]) => Promise<string>;
+
+export interface TerminalOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  dispatcher: Dispatcher;
+  user: string;
+  channel?: string;
+  tty?: boolean;
+  extra?: Record<string, { help: string; run: ExtraCommand }>;
+}
+
+const USER_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+export class TerminalChat implements NotifySink {
+  private user: string;
+  private readonly screen: Screen;
+  private rl: Interface | undefined;
+  /** Jobs this terminal started; updates for other origins are not ours to show. */
+  private readonly mine = new Set<string>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: TerminalOptions) {
+    this.user = o.user;
+    this.screen = new Screen(o.output, o.tty ?? false);
+  }
+
+  private get channel(): string {
+    return this.o.channel ?? 'terminal';
+  }
+
+  /** Runs the prompt until end of input, /quit or Ctrl-C. */
+  run(): Promise<void> {
+    const rl = createInterface({ input: this.o.input, output: this.o.output, terminal: this.o.tty ?? false });
+    this.rl = rl;
+    this.screen.attach(rl);
+    rl.setPrompt(`${this.user}> `);
+    this.screen.print('Type /vps help for commands, /as <user> to switch user, /quit to leave.');
+    rl.prompt();
+    rl.on('line', (line) => {
+      // Lines are handled one after another, so piped input keeps its order.
+      this.queue = this.queue.then(() => this.onLine(line.trim())).then(() => rl.prompt());
+    });
+    return new Promise((resolve) => {
+      rl.on('SIGINT', () => rl.close());
+      rl.on('close', () => void this.queue.then(resolve));
+    });
+  }
+
+  /** Waits until every line typed so far has been handled (for piped input and tests). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private async onLine(line: string): Promise<void> {
+    this.screen.newInput();
+    if (!line) return;
+    try {
+      if (line === '/quit' || line === '/exit') return void this.rl?.close();
+      if (line.startsWith('/as')) return this.switchUser(line.slice(3).trim());
+      if (line.startsWith('/vps')) return await this.command(line);
+      const [name, ...rest] = line.split(/\s+/);
+      const extra = this.o.extra?.[name!.slice(1)];
+      if (extra) return this.screen.print(await extra.run(rest));
+      const extras = Object.entries(this.o.extra ?? {}).map(([k, e]) => `/${k} (${e.help})`);
+      this.screen.print(`Commands start with /vps (try /vps help); also /as <user>, ${[...extras, '/quit'].join(', ')}.`);
+    } catch (err) {
+      this.screen.print(`❌ ${toOpError(err).userMessage}`);
+    }
+  }
+
+  private switchUser(name: string): void {
+    if (!USER_RE.test(name)) return this.screen.print('Usage: /as <user>  (letters, digits, ".", "_" and "-")');
+    this.user = name;
+    this.rl?.setPrompt(`${this.user}> `);
+    this.screen.print(`You are now ${name}.`);
+  }
+
+  private async command(line: string): Promise<void> {
+    const reply = await this.o.dispatcher.dispatch({ text: line, user: this.user, channel: this.channel, origin: 'terminal' });
+    if (reply.jobId) this.mine.add(reply.jobId);
+    this.screen.print(renderBlocks(reply.blocks), reply.jobId);
+  }
+
+  async job(view: JobView, notice: JobNotice, render?: (r: import('../../core/operation.js').RunResult) => Block[]): Promise<void> {
+    if (!this.mine.has(view.requestId)) return;
+    const final = isFinal(view.phase);
+    if (final) this.mine.delete(view.requestId);
+    void notice;
+    const blocks = jobBlocks(view, render);
+    // Off a TTY every update is a new line, so print only the status line until the outcome.
+    this.screen.print(renderBlocks(final || this.o.tty ? blocks : blocks.slice(0, 1)), view.requestId);
+  }
+
+  async guest(n: GuestNotice): Promise<void> {
+    const what = n.event === 'crashed' ? 'crashed' : `${n.event} without any operation of ours asking for it`;
+    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
+    this.screen.print(`⚠️  ${n.host}: ${label} ${what}${n.reason ? ` (${n.reason})` : ''} at ${new Date(n.at).toISOString()}`);
+  }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/** vpsops: bot | worker | demo | exec | doctor */
+import { parseArgs } from 'node:util';
+import { fail } from './cli/common.js';
+import { DOCTOR_HELP } from './cli/doctor.js';
+import { EXEC_HELP } from './cli/exec.js';
+import { WORKER_HELP } from './cli/worker.js';
+
+const HELP = `Usage: vpsops <command> [options]
+
+Commands:
+  bot       the chat side: the terminal chat on the configured Redis and fleet, and the notifier
+  worker    run the jobs of one host (vpsops worker --host NAME)
+  demo      everything on this machine: private Redis, a simulated OpenVZ host, a chat prompt
+  exec      one command through the chat path: vpsops exec "/vps start 101" --as alice
+  doctor    check configuration, Redis, hypervisor tools and workers
+
+Run vpsops <command> --help for its options. Configuration: config/default.yaml, VPSOPS_CONFIG,
+REDIS_URL, VPSOPS_JOB_KEY (see README).`;
+
+const BOT_HELP = `Usage: vpsops bot [--as USER]
+
+Runs the chat side against the configured Redis: the notifier and the terminal chat adapter
+(type /vps commands as USER, default $USER). Environment: REDIS_URL, VPSOPS_CONFIG, VPSOPS_JOB_KEY.`;
+
+const DEMO_HELP = `Usage: vpsops demo [--as USER]
+
+Starts a private redis-server on a free port (unless REDIS_URL is set), a worker for a simulated
+OpenVZ host with a few containers, and a prompt where you type /vps commands as USER (default
+alice; /as <user> switches). /sim crash <ctid> makes a container die. Ctrl-C or /quit ends it.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      host: { type: 'string' },
+      as: { type: 'string' },
+      channel: { type: 'string' },
+      timeout: { type: 'string' },
+      'no-wait': { type: 'boolean' },
+      'exit-with-parent': { type: 'boolean' },
+    },
+  });
+  const help = (text: string) => {
+    console.log(text);
+    process.exit(0);
+  };
+  switch (cmd) {
+    case 'worker':
+      if (values.help) help(WORKER_HELP);
+      return (await import('./cli/worker.js')).workerMain({ ...(values.host ? { host: values.host } : {}), exitWithParent: values['exit-with-parent'] ?? false });
+    case 'demo':
+      if (values.help) help(DEMO_HELP);
+      return (await import('./cli/chat.js')).demoMain({ user: values.as ?? 'alice' });
+    case 'bot':
+      if (values.help) help(BOT_HELP);
+      return (await import('./cli/chat.js')).botMain({ ...(values.as ? { user: values.as } : {}) });
+    case 'exec':
+      if (values.help) help(EXEC_HELP);
+      return (await import('./cli/exec.js')).execMain({
+        ...(positionals[0] ? { command: positionals.join(' ') } : {}),
+        ...(values.as ? { as: values.as } : {}),
+        ...(values.channel ? { channel: values.channel } : {}),
+        ...(values.timeout ? { timeout: values.timeout } : {}),
+        wait: !values['no-wait'],
+      });
+    case 'doctor':
+      if (values.help) help(DOCTOR_HELP);
+      return (await import('./cli/doctor.js')).doctorMain({ ...(values.host ? { host: values.host } : {}) });
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return help(HELP);
+    default:
+      fail(new Error(`unknown command "${cmd}".\n\n${HELP}`), 2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => fail(err));

@@ -1,0 +1,30 @@
+/** `vpsops demo` and `vpsops bot`: the terminal chat, with or without a private fleet. */
+import { catalogue } from '../../jobs/index.js';
+import { createBotCore } from '../bot.js';
+import { TerminalChat } from '../chat/terminal/terminal.js';
+import { processEnv } from '../config/load.js';
+import { runDemo } from '../demo/index.js';
+import { Notifier } from '../notify/notifier.js';
+import { fail, setup } from './common.js';
+
+export async function demoMain(o: { user: string }): Promise<void> {
+  try {
+    await runDemo({ user: o.user, input: process.stdin, output: process.stdout, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY), env: processEnv() });
+    process.exit(0);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+export async function botMain(o: { user?: string }): Promise<void> {
+  const { config, log } = setup();
+  const core = createBotCore(config, log);
+  const user = o.user ?? processEnv().USER ?? 'operator';
+  const chat = new TerminalChat({ input: process.stdin, output: process.stdout, dispatcher: core.dispatcher, user, tty: Boolean(process.stdout.isTTY) });
+  const notifier = new Notifier({ redisUrl: config.redis.url, prefix: config.redis.prefix, catalogue, sink: chat, log });
+  notifier.start();
+  await chat.run();
+  await notifier.close();
+  await core.close();
+  process.exit(0);
+}

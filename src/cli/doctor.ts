@@ -1,0 +1,97 @@
+/**
+ * `vpsops doctor`: checks what vpsops needs and says how to fix what is wrong.
+ * Exit status 0 when nothing failed (warnings allowed), 1 otherwise.
+ */
+import { access, readFile } from 'node:fs/promises';
+import { Redis } from 'ioredis';
+import { hostDriverConfig, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { OpError } from '../core/errors.js';
+import { checkJobKey } from '../core/signing.js';
+import { run } from '../drivers/exec.js';
+import { FleetStore } from '../queue/fleet.js';
+import { Keys } from '../queue/keys.js';
+
+export const DOCTOR_HELP = `Usage: vpsops doctor [--host NAME]
+
+Checks the configuration, the job key, Redis, each host's hypervisor tools (on this machine)
+and whether each host's worker is reporting. Prints what is wrong and how to fix it.`;
+
+type Level = 'ok' | 'warn' | 'fail';
+interface Check {
+  level: Level;
+  what: string;
+  fix?: string;
+}
+const MARK: Record<Level, string> = { ok: '✔', warn: '!', fail: '✘' };
+
+export async function doctorMain(opts: { host?: string }): Promise<void> {
+  const checks: Check[] = [];
+  const add = (level: Level, what: string, fix?: string) => {
+    checks.push(fix ? { level, what, fix } : { level, what });
+    console.log(`${MARK[level]} ${what}${fix ? `\n    → ${fix}` : ''}`);
+  };
+  let config: Config;
+  try {
+    config = loadConfig();
+    add('ok', `configuration is valid (${Object.keys(config.hosts).length} hosts)`);
+  } catch (err) {
+    add('fail', (err as OpError).userMessage ?? String(err), 'fix the keys named above in the file VPSOPS_CONFIG points to');
+    process.exit(1);
+  }
+  try {
+    checkJobKey(config.secrets.jobKey);
+    add('ok', 'VPSOPS_JOB_KEY is set');
+  } catch (err) {
+    add('fail', (err as OpError).userMessage, 'export VPSOPS_JOB_KEY=$(openssl rand -hex 32) on the bot and every worker');
+  }
+  await checkRedis(config, add);
+  const hosts = opts.host ? [opts.host] : Object.keys(config.hosts);
+  for (const h of hosts) await checkHostTools(config, h, add);
+  add('warn', 'Slack: not checked; this build talks to people through the terminal adapter and vpsops exec');
+  process.exit(checks.some((c) => c.level === 'fail') ? 1 : 0);
+}
+
+async function checkRedis(config: Config, add: (l: Level, w: string, f?: string) => void): Promise<void> {
+  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    const info = await redis.info('server');
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+    add('ok', `Redis ${version} answers at ${config.redis.url}`);
+    const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    if (policy[1] === 'noeviction') add('ok', 'Redis maxmemory-policy is noeviction');
+    else add('warn', `Redis maxmemory-policy is ${policy[1]}: queued jobs could be evicted`, 'set maxmemory-policy noeviction');
+    const fleet = new FleetStore(redis, new Keys(config.redis.prefix));
+    for (const v of await fleet.hosts(Object.keys(config.hosts))) {
+      if (v.lastBeat !== undefined) add('ok', `worker for ${v.name} is reporting`);
+      else add('warn', `no worker is reporting for ${v.name}`, `run: vpsops worker --host ${v.name} (on that host)`);
+    }
+  } catch (err) {
+    add('fail', `Redis at ${config.redis.url} does not answer (${(err as Error).message})`, 'start Redis or set REDIS_URL');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function checkHostTools(config: Config, host: string, add: (l: Level, w: string, f?: string) => void): Promise<void> {
+  let h: ReturnType<typeof hostDriverConfig>;
+  try {
+    h = hostDriverConfig(config, host);
+  } catch (err) {
+    return add('fail', (err as OpError).userMessage);
+  }
+  if (h.kind === 'kvm') return add('warn', `${host}: KVM hosts are not supported by this build yet`);
+  const { vzctl, vzlist, procRoot } = h.openvz;
+  try {
+    const r = await run(vzctl, ['--version'], { timeoutMs: 10_000 });
+    add(r.exitCode === 0 ? 'ok' : 'fail', `${host}: ${vzctl} ${r.exitCode === 0 ? r.stdout.trim() : `exits ${r.exitCode}`}`);
+    await access(vzlist);
+    add('ok', `${host}: ${vzlist} is present`);
+    await readFile(`${procRoot}/meminfo`, 'utf8');
+    add('ok', `${host}: ${procRoot}/meminfo is readable`);
+  } catch (err) {
+    const msg = err instanceof OpError ? err.userMessage : (err as Error).message;
+    add('warn', `${host}: ${msg}`, `run doctor on ${host} itself, or set hosts.${host}.openvz paths (vzctl, vzlist, procRoot)`);
+  }
+}

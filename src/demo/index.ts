@@ -1,0 +1,112 @@
+/**
+ * `vpsops demo`: the whole pipeline in one terminal. A private redis-server (unless REDIS_URL is
+ * set), a worker for a simulated OpenVZ host as a child process, the notifier and the terminal
+ * chat. Ctrl-C or /quit stops everything and leaves no process behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parse as parseYaml, stringify } from 'yaml';
+import { catalogue } from '../../jobs/index.js';
+import { createBotCore } from '../bot.js';
+import { TerminalChat } from '../chat/terminal/terminal.js';
+import { deepMerge, loadConfig, packageRoot } from '../config/load.js';
+import { type Daemon, spawnDaemon } from '../drivers/exec.js';
+import { createSimHost, simControl } from '../drivers/openvz/simulator/index.js';
+import { createLogger } from '../log.js';
+import { Notifier } from '../notify/notifier.js';
+import { DEMO_CONTAINERS, DEMO_DELAYS } from './fleet.js';
+import { ensureRedis } from './redis.js';
+import { waitForHost } from './wait.js';
+
+export interface DemoOptions {
+  user: string;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  tty: boolean;
+  /** Where state and logs go; default .vpsops-demo in the package. */
+  dir?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const HOST = 'vz-1';
+
+export async function runDemo(o: DemoOptions): Promise<void> {
+  const say = (t: string) => o.output.write(`${t}\n`);
+  const dir = o.dir ?? join(packageRoot(), '.vpsops-demo');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const stack: (() => Promise<void>)[] = [];
+  const shutdown = async () => {
+    for (const f of stack.reverse()) await f().catch(() => {});
+  };
+  try {
+    say('Starting the vpsops demo…');
+    const redis = await ensureRedis(o.env, dir, say);
+    if (redis.stop) stack.push(redis.stop);
+    const sim = await createSimHost({ dir: join(dir, HOST), containers: DEMO_CONTAINERS, delays: DEMO_DELAYS });
+    const configFile = join(dir, 'config.yaml');
+    await writeFile(configFile, stringify(await demoConfig(sim)));
+    const jobKey = o.env.VPSOPS_JOB_KEY ?? randomBytes(32).toString('hex');
+    const env = { VPSOPS_CONFIG: configFile, REDIS_URL: redis.url, VPSOPS_JOB_KEY: jobKey };
+    const config = loadConfig({ env: { ...o.env, ...env }, file: configFile });
+    const worker = startWorkerChild(env, join(dir, `worker-${HOST}.log`));
+    stack.push(() => worker.stop(10_000));
+    await waitForHost(config, HOST, worker, 30_000);
+    const log = createLogger(config.log.level, pino.destination(join(dir, 'bot.log')));
+    const core = createBotCore(config, log);
+    stack.push(() => core.close());
+    const chat = new TerminalChat({
+      input: o.input,
+      output: o.output,
+      dispatcher: core.dispatcher,
+      user: o.user,
+      tty: o.tty,
+      extra: { sim: simCommand(sim.dir) },
+    });
+    const notifier = new Notifier({ redisUrl: config.redis.url, prefix: config.redis.prefix, catalogue, sink: chat, log });
+    notifier.start();
+    stack.push(() => notifier.close());
+    say(`Ready: OpenVZ host ${HOST} (simulated) with ${DEMO_CONTAINERS.length} containers. Logs: ${dir}`);
+    say('Try: /vps list · /vps start mail-1 · /vps stop web-1 · /vps snapshot db-1 · /vps help');
+    await chat.run();
+  } finally {
+    say('Stopping the demo…');
+    await shutdown();
+  }
+}
+
+/** config/demo.yaml with the simulator's paths filled in for the demo host. */
+async function demoConfig(sim: { vzctl: string; vzlist: string; procRoot: string; dir: string }): Promise<Record<string, unknown>> {
+  const base = parseYaml(await readFile(join(packageRoot(), 'config', 'demo.yaml'), 'utf8')) as Record<string, unknown>;
+  const paths = { vzctl: sim.vzctl, vzlist: sim.vzlist, procRoot: sim.procRoot, diskRoot: sim.dir };
+  return deepMerge(base, { hosts: { [HOST]: { openvz: paths } } });
+}
+
+function startWorkerChild(env: Record<string, string>, logFile: string): Daemon {
+  const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
+  return spawnDaemon(process.execPath, [cli, 'worker', '--host', HOST, '--exit-with-parent'], { env, logFile });
+}
+
+function simCommand(dir: string) {
+  const ctl = simControl(dir);
+  return {
+    help: 'simulate trouble: /sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms>',
+    run: async ([what, a, b, c]: string[]) => {
+      if (what === 'crash' && a && /^\d+$/.test(a)) {
+        await ctl.crash(Number(a));
+        return `CT ${a} died as if it crashed; watch for the alert.`;
+      }
+      if (what === 'failcnt' && a && b && c && /^\d+$/.test(a) && /^\d+$/.test(c)) {
+        await ctl.bumpFailcnt(Number(a), b, Number(c));
+        return `CT ${a}: ${b} failcnt grew by ${c}.`;
+      }
+      if (what === 'delay' && a && b && /^\d+$/.test(b)) {
+        await ctl.setDelay(a, Number(b));
+        return `vzctl ${a} now takes ${b} ms.`;
+      }
+      return 'Usage: /sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms>';
+    },
+  };
+}
