@@ -41,7 +41,7 @@ export function isFinal(phase: JobPhase): boolean {
 }
 
 function statusLine(v: JobView): string {
-  const took = v.startedAt && v.finishedAt ? ` in ${formatDuration(v.finishedAt - v.startedAt)}` : '';
+  const took = v.startedAt !== undefined && v.finishedAt !== undefined ? ` in ${formatDuration(v.finishedAt - v.startedAt)}` : '';
   switch (v.phase) {
     case 'queued':
       return v.position && v.position > 1 ? `queued (position ${v.position})` : 'queued';

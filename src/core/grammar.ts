@@ -2,7 +2,7 @@
  * The command grammar: `/vps <verb> [target] [key=value …]`. Tokenizing and checking against the
  * catalogue; every problem becomes one BAD_INPUT sentence plus the verb's usage.
  */
-import type { ArgSpec } from './args.js';
+import { type ArgSpec, NAME_RE } from './args.js';
 import { OpError } from './errors.js';
 import { type ArgValues, type OperationDef, usage } from './operation.js';
 import { didYouMean } from './suggest.js';
@@ -80,10 +80,23 @@ export function parseCommand(text: string, catalogue: ReadonlyMap<string, Operat
   if (word === undefined && op.target !== 'none' && !op.targetOptional) {
     throw bad(op, `${verb} needs ${TARGET_NOUN[op.target]}.`);
   }
+  if (word !== undefined && !validWord(op, word)) {
+    throw bad(op, `"${word}" is not a valid ${op.target === 'job' ? 'job id' : 'name'} (letters, digits, ".", "_" and "-", at most 63; a guest may be name@host).`);
+  }
   const { args, given } = parseArgs(op, tokens.filter((t): t is Required<Token> => t.key !== undefined));
   const cmd: ParsedCommand = { op, args, given };
   if (word !== undefined) cmd.word = word;
   return cmd;
+}
+
+/** Names reach command lines later: refuse anything else at the door. */
+function validWord(op: OperationDef, word: string): boolean {
+  if (op.target === 'guest') {
+    const at = word.lastIndexOf('@');
+    return at > 0 ? NAME_RE.test(word.slice(0, at)) && NAME_RE.test(word.slice(at + 1)) : NAME_RE.test(word);
+  }
+  if (op.target === 'job') return /^[0-9a-z]{1,40}$/i.test(word);
+  return NAME_RE.test(word);
 }
 
 function parseArgs(op: OperationDef, pairs: Required<Token>[]): { args: ArgValues; given: Set<string> } {

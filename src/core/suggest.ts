@@ -1,19 +1,22 @@
 /** "Did you mean …" for verbs, guests, hosts and option names. */
 
-/** Levenshtein distance with an early exit once it exceeds `max`. */
+/** Edit distance counting a swap of neighbours as one edit (typos like "strat"). */
 export function distance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
       cur.push(v);
       best = Math.min(best, v);
     }
     if (best > max) return max + 1;
+    prev2 = prev;
     prev = cur;
   }
   return prev[b.length]!;
@@ -22,7 +25,7 @@ export function distance(a: string, b: string, max = Number.POSITIVE_INFINITY): 
 /** Up to `limit` candidates close to `word`: prefix matches first, then small edit distances. */
 export function suggest(word: string, candidates: Iterable<string>, limit = 3): string[] {
   const w = word.toLowerCase();
-  const max = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
+  const max = Math.max(1, Math.min(3, Math.ceil(w.length / 3)));
   const scored: [string, number][] = [];
   for (const c of candidates) {
     const l = c.toLowerCase();

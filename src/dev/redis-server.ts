@@ -44,6 +44,7 @@ async function waitForPing(url: string, daemon: Daemon, timeoutMs: number): Prom
   });
   while (Date.now() < deadline && !exited) {
     const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => {});
     try {
       await r.connect();
       if ((await r.ping()) === 'PONG') return;
