@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { diffGuests, pause } from '../../../../src/drivers/openvz/events.js';
+import type { Guest, GuestState } from '../../../../src/drivers/types.js';
+
+const g = (id: string, state: GuestState, stateReason?: string): Guest => ({
+  id,
+  name: id,
+  state,
+  vcpus: 1,
+  memoryBytes: 0,
+  diskBytes: 0,
+  ips: [],
+  ...(stateReason ? { stateReason } : {}),
+});
+
+describe('diffGuests', () => {
+  it('reports state changes', () => {
+    const prev = [
+      g('101', 'running'),
+      g('102', 'stopped'),
+      g('103', 'running'),
+      g('104', 'paused', 'suspended'),
+    ];
+    const next = [
+      g('101', 'stopped'),
+      g('102', 'running'),
+      g('103', 'paused', 'suspended'),
+      g('104', 'running'),
+    ];
+    expect(diffGuests(prev, next, 42)).toEqual([
+      { type: 'stopped', guestId: '101', at: 42 },
+      { type: 'started', guestId: '102', at: 42 },
+      { type: 'paused', guestId: '103', reason: 'suspended', at: 42 },
+      { type: 'resumed', guestId: '104', at: 42 },
+    ]);
+  });
+
+  it('reports created and destroyed guests, and nothing when nothing changed', () => {
+    expect(diffGuests([g('101', 'stopped')], [g('102', 'running')], 1)).toEqual([
+      { type: 'created', guestId: '102', at: 1 },
+      { type: 'started', guestId: '102', at: 1 },
+      { type: 'destroyed', guestId: '101', at: 1 },
+    ]);
+    expect(diffGuests([g('101', 'stopped')], [g('101', 'stopped', 'mounted')], 1)).toEqual([]);
+  });
+});
+
+describe('pause', () => {
+  it('returns early when the signal aborts', async () => {
+    const ac = new AbortController();
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(), 20);
+    await pause(10_000, ac.signal);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
