@@ -10,6 +10,7 @@ import { checkJobKey } from './core/signing.js';
 import type { Logger } from './log.js';
 import { connect } from './queue/connection.js';
 import { FleetStore } from './queue/fleet.js';
+import { InventoryCache } from './queue/inventory-cache.js';
 import { JobStore } from './queue/jobs.js';
 import { Keys } from './queue/keys.js';
 import { NotifyPublisher } from './queue/notify.js';
@@ -32,7 +33,9 @@ export function createBotCore(config: Config, log: Logger, authorize: Authorizer
   const fleet = new FleetStore(redis, keys);
   const notify = new NotifyPublisher(redis, keys.prefix);
   const jobs = new JobStore(redis, keys, config, notify);
-  const dispatcher = new Dispatcher({ config, catalogue, fleet, jobs, jobKey, log, authorize });
+  const sub = connect({ url: config.redis.url, blocking: true });
+  const guestIndex = new InventoryCache(fleet, sub, keys);
+  const dispatcher = new Dispatcher({ config, catalogue, fleet, guestIndex, jobs, jobKey, log, authorize });
   return {
     config,
     redis,
@@ -42,6 +45,7 @@ export function createBotCore(config: Config, log: Logger, authorize: Authorizer
     notify,
     dispatcher,
     async close() {
+      sub.disconnect();
       await jobs.close();
       await notify.close();
       await redis.quit().catch(() => {});

@@ -8,6 +8,7 @@ import { errorReply } from '../chat/messages.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { FleetStore } from '../queue/fleet.js';
+import type { InventorySource } from '../queue/inventory-cache.js';
 import type { JobStore } from '../queue/jobs.js';
 import { OpError, toOpError } from './errors.js';
 import { type ParsedCommand, parseCommand } from './grammar.js';
@@ -37,6 +38,8 @@ export interface DispatcherDeps {
   config: Config;
   catalogue: ReadonlyMap<string, OperationDef>;
   fleet: FleetStore;
+  /** Index of guest names for resolution; defaults to reading the fleet store each time. */
+  guestIndex?: InventorySource;
   jobs: JobStore;
   jobKey: string;
   log: Logger;
@@ -50,6 +53,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     this.services = {
       fleet: deps.fleet,
+      guestIndex: deps.guestIndex ?? deps.fleet,
       jobs: deps.jobs,
       catalogue: deps.catalogue,
       hostNames: Object.keys(deps.config.hosts),
@@ -72,7 +76,7 @@ export class Dispatcher {
     const cmd = parseCommand(input.text, this.deps.catalogue);
     const { op } = cmd;
     const live = !op.answer || (op.live?.(cmd.args) ?? false);
-    const target = await resolveTarget(cmd, { fleet: this.deps.fleet, hostNames: this.services.hostNames }, live);
+    const target = await resolveTarget(cmd, { inventory: this.services.guestIndex, hostNames: this.services.hostNames }, live);
     await this.deps.authorize({ user: input.user, op, target, ...(input.channel ? { channel: input.channel } : {}) });
     const args = this.prepare(cmd);
     if (!live) {
@@ -112,7 +116,7 @@ export class Dispatcher {
       issuedAt: this.services.now(),
       ...(input.channel ? { channel: input.channel } : {}),
     };
-    const { position } = await this.deps.jobs.enqueue(sign(request, this.deps.jobKey), op);
+    await this.deps.jobs.enqueue(sign(request, this.deps.jobKey), op);
     const view = {
       requestId: request.id,
       op: op.name,
@@ -121,7 +125,6 @@ export class Dispatcher {
       user: input.user,
       phase: 'queued' as const,
       pct: 0,
-      position,
     };
     return { ok: true, ephemeral: false, text: `${op.name} queued as job ${request.id}`, blocks: jobBlocks(view), jobId: request.id, host };
   }

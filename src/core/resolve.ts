@@ -3,7 +3,7 @@
  * new guest's host, a host, a job id. Unknown names get "did you mean"; nothing here runs a command.
  */
 import type { Guest } from '../drivers/types.js';
-import type { FleetStore } from '../queue/fleet.js';
+import type { InventorySource } from '../queue/inventory-cache.js';
 import { NAME_RE } from './args.js';
 import { OpError } from './errors.js';
 import type { ParsedCommand } from './grammar.js';
@@ -11,7 +11,7 @@ import type { ResolvedTarget } from './operation.js';
 import { didYouMean } from './suggest.js';
 
 export interface ResolveContext {
-  fleet: FleetStore;
+  inventory: InventorySource;
   hostNames: string[];
 }
 
@@ -34,7 +34,7 @@ async function resolveGuest(word: string, ctx: ResolveContext): Promise<Resolved
   const at = word.lastIndexOf('@');
   const name = at > 0 ? word.slice(0, at) : word;
   const hosts = at > 0 ? [checkHost(word.slice(at + 1), ctx.hostNames)] : ctx.hostNames;
-  const invs = await ctx.fleet.inventories(hosts);
+  const invs = await ctx.inventory.inventories(hosts);
   const matches: { host: string; guest: Guest }[] = [];
   for (const h of hosts) {
     for (const g of invs.get(h)?.guests ?? []) if (g.id === name || g.name === name) matches.push({ host: h, guest: g });
@@ -67,7 +67,7 @@ async function resolveNewGuest(cmd: ParsedCommand, ctx: ResolveContext): Promise
   }
   const requested = cmd.args.host as string | undefined;
   const host = requested !== undefined ? checkHost(requested, ctx.hostNames) : onlyHost(cmd.op.name, ctx.hostNames);
-  const inv = (await ctx.fleet.inventories([host])).get(host);
+  const inv = (await ctx.inventory.inventories([host])).get(host);
   if (inv?.guests.some((g) => g.name === word || g.id === word)) {
     throw new OpError('ALREADY_EXISTS', `A guest named "${word}" already exists on ${host}.`, { hint: 'Pick another name.' });
   }

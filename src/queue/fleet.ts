@@ -50,8 +50,18 @@ export class FleetStore {
     await this.redis.del(this.keys.heartbeat(host));
   }
 
-  async publishInventory(inv: Inventory): Promise<void> {
-    await this.redis.set(this.keys.inventory(inv.host), JSON.stringify(inv));
+  /**
+   * Writes the inventory; when guests came or went (`membershipChanged`), also announces it so bots
+   * drop their name index. Commands on one connection run in order: anything sent after this call
+   * sees the new inventory.
+   */
+  async publishInventory(inv: Inventory, membershipChanged = true): Promise<void> {
+    const data = JSON.stringify(inv);
+    if (!membershipChanged) {
+      await this.redis.set(this.keys.inventory(inv.host), data);
+      return;
+    }
+    await this.redis.multi().set(this.keys.inventory(inv.host), data).publish(this.keys.inventoryChannel, inv.host).exec();
   }
 
   /** Everything known about the given hosts, in two round trips. */

@@ -39,8 +39,8 @@ export class JobStore {
     return q;
   }
 
-  /** Adds the job under its request id (a repeat of the same id is a no-op); returns its place in line. */
-  async enqueue(signed: SignedJob, op: OperationDef): Promise<{ position: number }> {
+  /** Adds the job under its request id; a repeat of the same id is a no-op. */
+  async enqueue(signed: SignedJob, op: OperationDef): Promise<void> {
     const { request } = signed;
     const q = this.queue(request.host);
     const { keepCompleted, keepFailed, attempts, backoff } = this.config.jobs;
@@ -51,8 +51,13 @@ export class JobStore {
       removeOnComplete: { count: keepCompleted.count, age: Math.round(keepCompleted.age / 1000) },
       removeOnFail: { count: keepFailed.count, age: Math.round(keepFailed.age / 1000) },
     });
-    const position = await q.getWaitingCount();
-    return { position };
+  }
+
+  /** Place of a waiting job in its host's line (1 = next), or undefined once it runs. Off the ack path. */
+  async position(host: string, id: string): Promise<number | undefined> {
+    const ids = await this.queue(host).getWaiting(0, 999);
+    const i = ids.findIndex((j) => j?.id === id);
+    return i < 0 ? undefined : ids.length - i;
   }
 
   /** Looks the id up on every configured host's queue at once. */
@@ -76,12 +81,17 @@ export class JobStore {
     if (state === 'completed' || state === 'failed') {
       throw new OpError('BAD_INPUT', `Job ${id} already ${state === 'completed' ? 'finished' : 'failed'}; nothing to cancel.`);
     }
-    await this.redis.set(this.keys.cancelled(id), by, 'EX', 86_400);
-    if (state === 'active') {
+    const abortRunning = async () => {
       await this.redis.publish(this.keys.cancelChannel(host), JSON.stringify({ id, by }));
-      return { state, host };
+      return { state: 'active' as JobState, host };
+    };
+    if (state === 'active') return abortRunning();
+    try {
+      await job.remove();
+    } catch {
+      // It started between the look-up and the removal: abort it where it runs.
+      return abortRunning();
     }
-    await job.remove();
     const r = job.data.request;
     await this.notify.publish({
       kind: 'job',

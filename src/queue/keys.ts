@@ -21,12 +21,12 @@ export class Keys {
   inventory(host: string): string {
     return `${this.prefix}:inventory:${host}`;
   }
+  /** Pub/sub channel announcing which host's inventory just changed. */
+  get inventoryChannel(): string {
+    return `${this.prefix}:inventory-changed`;
+  }
   /** Pub/sub channel on which a host's worker hears cancel requests. */
   cancelChannel(host: string): string {
     return `${this.prefix}:cancel:${host}`;
-  }
-  /** Set when a job is cancelled, in case the worker picks it up before hearing the message. */
-  cancelled(jobId: string): string {
-    return `${this.prefix}:cancelled:${jobId}`;
   }
 }

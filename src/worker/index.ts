@@ -19,6 +19,13 @@ import { GuestLocks, Semaphore } from './locks.js';
 import { JobRunner } from './runner.js';
 import { GuestWatcher } from './watch.js';
 
+/** Longest an operation's "done" waits for the inventory to show its change. */
+const INVENTORY_WAIT_MS = 5_000;
+
+function withinMs(p: Promise<void>, ms: number): Promise<void> {
+  return Promise.race([p, new Promise<void>((r) => setTimeout(r, ms).unref())]);
+}
+
 export interface WorkerOptions {
   config: Config;
   host: string;
@@ -52,11 +59,14 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const intents = new Intents(Math.max(10_000, config.openvz.pollInterval * 2));
   const watcher = new GuestWatcher(host, driver, intents, inventory, notify, log);
   watcher.start();
+  // Cancels that arrive before their job is running here (a race with pick-up) are remembered.
+  const early = new Map<string, number>();
   const runner = new JobRunner({
-    host, driver, catalogue: o.catalogue, jobKey: o.jobKey, notify, redis, keys, log, intents,
+    host, driver, catalogue: o.catalogue, jobKey: o.jobKey, notify, log, intents,
     locks: new GuestLocks(),
     slots: new Semaphore(config.worker.concurrency),
-    onChange: () => void inventory.refresh(),
+    onChange: () => withinMs(inventory.refresh(), INVENTORY_WAIT_MS),
+    cancelledEarly: (id) => early.delete(id),
   });
   const worker = new Worker<SignedJob>(hostQueueName(host), runner.process, {
     connection: connect({ url: config.redis.url, blocking: true }),
@@ -71,6 +81,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   sub.on('message', (_ch, msg) => {
     const { id, by } = JSON.parse(msg) as { id: string; by: string };
     const found = worker.cancelJob(id, `cancelled by ${by}`);
+    if (!found) {
+      early.set(id, Date.now());
+      for (const [k, at] of early) if (Date.now() - at > 60_000) early.delete(k);
+    }
     log.info({ jobId: id, by, found }, 'cancel requested');
   });
   log.info({ host, kind: driver.kind, capacity }, 'worker ready');

@@ -11,6 +11,8 @@ export class InventoryPublisher {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private last: Guest[] = [];
+  /** ids and names of the last scan; bots re-read their name index only when it changes. */
+  private membership: string | undefined;
 
   constructor(
     private readonly host: string,
@@ -34,7 +36,10 @@ export class InventoryPublisher {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Scans and publishes; resolves once a scan that started after this call has been published. */
+  /**
+   * Scans and publishes. Resolves once the write of a scan that started after this call has been
+   * sent to Redis (not acknowledged): later commands on the same connection see it.
+   */
   refresh(): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -52,7 +57,12 @@ export class InventoryPublisher {
       try {
         const guests = await this.driver.list();
         this.last = guests;
-        await this.fleet.publishInventory({ host: this.host, at: Date.now(), guests });
+        const membership = guests.map((g) => `${g.id}\u0000${g.name}`).sort().join('\u0001');
+        const changed = membership !== this.membership;
+        this.membership = membership;
+        this.fleet
+          .publishInventory({ host: this.host, at: Date.now(), guests }, changed)
+          .catch((err) => this.log.warn({ err }, 'inventory write failed'));
       } catch (err) {
         this.log.warn({ err }, 'inventory scan failed');
       }

@@ -1,25 +1,34 @@
 /**
- * Throttles an operation's progress: at most one notice per interval, always the latest state,
- * and nothing after the job has finished.
+ * Throttles an operation's progress. The first notice ("running", with the latest step) goes out
+ * only if the operation is still running after `firstAfterMs`, so quick operations cost no chat
+ * update at all; after that at most one per `intervalMs`, always the latest state, nothing after close.
  */
-export type ProgressSink = (pct: number, step: string) => Promise<void>;
+export type ProgressSink = (pct: number, step: string | undefined) => Promise<void>;
+
+export interface ProgressTiming {
+  firstAfterMs: number;
+  intervalMs: number;
+}
 
 export class ProgressReporter {
-  private pending: { pct: number; step: string } | undefined;
+  private pending: { pct: number; step: string | undefined } | undefined = { pct: 0, step: undefined };
   private timer: NodeJS.Timeout | undefined;
-  private lastSent = 0;
+  private nextAt: number;
   private closed = false;
 
   constructor(
     private readonly sink: ProgressSink,
-    private readonly intervalMs: number,
+    private readonly timing: ProgressTiming,
     private readonly onError: (err: unknown) => void,
-  ) {}
+  ) {
+    this.nextAt = Date.now() + timing.firstAfterMs;
+    this.timer = setTimeout(() => this.flush(), timing.firstAfterMs);
+  }
 
   report = (pct: number, step: string): void => {
     if (this.closed) return;
     this.pending = { pct, step };
-    const wait = this.lastSent + this.intervalMs - Date.now();
+    const wait = this.nextAt - Date.now();
     if (wait <= 0) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), wait);
   };
@@ -29,7 +38,7 @@ export class ProgressReporter {
     const p = this.pending;
     if (!p || this.closed) return;
     this.pending = undefined;
-    this.lastSent = Date.now();
+    this.nextAt = Date.now() + this.timing.intervalMs;
     this.sink(p.pct, p.step).catch(this.onError);
   }
 

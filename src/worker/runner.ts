@@ -3,7 +3,6 @@
  * the job's AbortSignal, and report running / progress / outcome on the notify queue.
  */
 import { type Job, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { OpError, toOpError } from '../core/errors.js';
 import type { OperationDef, RunResult } from '../core/operation.js';
 import type { JobRequest, SignedJob } from '../core/request.js';
@@ -11,11 +10,10 @@ import { verify } from '../core/signing.js';
 import { formatDuration } from '../core/units.js';
 import type { Hypervisor } from '../drivers/types.js';
 import type { Logger } from '../log.js';
-import type { Keys } from '../queue/keys.js';
 import type { JobNotice, JobPhase, NotifyPublisher } from '../queue/notify.js';
 import type { Intents } from './intents.js';
 import type { GuestLocks, Semaphore } from './locks.js';
-import { ProgressReporter } from './progress.js';
+import { ProgressReporter, type ProgressTiming } from './progress.js';
 
 export interface RunnerDeps {
   host: string;
@@ -23,15 +21,19 @@ export interface RunnerDeps {
   catalogue: ReadonlyMap<string, OperationDef>;
   jobKey: string;
   notify: NotifyPublisher;
-  redis: Redis;
-  keys: Keys;
   log: Logger;
   locks: GuestLocks;
   slots: Semaphore;
   intents: Intents;
-  /** Called after every operation that may have changed guests (refreshes the inventory). */
-  onChange(): void;
-  progressIntervalMs?: number;
+  /**
+   * Called after every operation that may have changed guests; resolves once the inventory in
+   * Redis shows the change, so a read right after "done" is already right.
+   */
+  onChange(): Promise<void>;
+  /** Whether a cancel for this job id arrived before the job started here. */
+  cancelledEarly(id: string): boolean;
+  /** When progress notices start and how often they may follow (defaults 150 ms, 250 ms). */
+  progressTiming?: ProgressTiming;
 }
 
 export class JobRunner {
@@ -44,7 +46,7 @@ export class JobRunner {
     const log = this.d.log.child({ jobId: job.id, op: op.name, guest: request.target.guestId, user: request.user });
     const jobSignal = signal ?? new AbortController().signal;
     const notice = (phase: JobPhase, extra: Partial<JobNotice> = {}) => this.publish(request, phase, extra);
-    if (await this.d.redis.exists(this.d.keys.cancelled(request.id))) {
+    if (this.d.cancelledEarly(request.id)) {
       await notice('cancelled', { step: 'cancelled before it started' });
       throw new UnrecoverableError(JSON.stringify(new OpError('CANCELLED', 'The job was cancelled.').toJSON()));
     }
@@ -56,16 +58,17 @@ export class JobRunner {
     });
     const startedAt = Date.now();
     const timeout = AbortSignal.timeout(op.timeoutMs);
+    const attempt = job.attemptsMade + 1;
     const progress = new ProgressReporter(
       async (pct, step) => {
-        await Promise.all([notice('progress', { pct, step, startedAt }), job.updateProgress({ pct, step })]);
+        const extra = { pct, startedAt, attempt, ...(step ? { step } : {}) };
+        await Promise.all([notice('running', extra), job.updateProgress({ pct, step: step ?? '' })]);
       },
-      this.d.progressIntervalMs ?? 250,
+      this.d.progressTiming ?? { firstAfterMs: 150, intervalMs: 250 },
       (err) => log.warn({ err }, 'progress notice failed'),
     );
     if (request.target.guestId) this.d.intents.begin(request.target.guestId);
     try {
-      await notice('running', { pct: 0, startedAt, attempt: job.attemptsMade + 1 });
       log.info('operation started');
       const result = await op.run!({
         target: request.target,
@@ -77,17 +80,18 @@ export class JobRunner {
         user: request.user,
       });
       progress.close();
+      if (op.risk !== 'read') await this.d.onChange();
       await notice('done', { pct: 100, result, startedAt });
       log.info({ ms: Date.now() - startedAt }, 'operation done');
       return result;
     } catch (err) {
       progress.close();
+      if (op.risk !== 'read') await this.d.onChange();
       throw await this.failed(job, op, request, this.explain(err, jobSignal, timeout, op), startedAt, log);
     } finally {
       if (request.target.guestId) this.d.intents.end(request.target.guestId);
       releaseSlot();
       releaseGuest();
-      if (op.risk !== 'read') this.d.onChange();
     }
   };
 

@@ -1,0 +1,97 @@
+/**
+ * npm run bench: command-to-result overhead of the vpsops pipeline (dispatcher → host queue →
+ * worker → driver call that costs nothing → notify queue → notifier) against the floor measured
+ * in the same run on the same Redis: a bare BullMQ add → worker → completed round trip.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { catalogue } from '../jobs/index.js';
+import { createBotCore } from '../src/bot.js';
+import { loadConfig, packageRoot } from '../src/config/load.js';
+import { startRedis } from '../src/dev/redis-server.js';
+import { spawnDaemon } from '../src/drivers/exec.js';
+import { createLogger } from '../src/log.js';
+import { Notifier } from '../src/notify/notifier.js';
+import type { JobNotice } from '../src/queue/notify.js';
+import { mb, ms, summarize } from './stats.js';
+
+const N = Number(process.argv[2] ?? 1000);
+const WARMUP = 100;
+
+async function measure(n: number, once: () => Promise<void>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n + WARMUP; i++) {
+    const t0 = performance.now();
+    await once();
+    if (i >= WARMUP) out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function waitFor(redis: Redis, key: string): Promise<void> {
+  while (!(await redis.get(key))) await new Promise((r) => setTimeout(r, 50));
+}
+
+const server = await startRedis();
+const key = randomBytes(32).toString('hex');
+const child = (mode: string) => spawnDaemon(process.execPath, [join(packageRoot(), 'dist', 'bench', 'children.js'), mode, server.url, key]);
+const floorWorker = child('floor');
+const ourWorker = child('ours');
+const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+await Promise.all([waitFor(redis, 'bench:rss:floor'), waitFor(redis, 'bench:rss:ours'), waitFor(redis, 'vpsops:heartbeat:bench')]);
+
+// Floor: the bare BullMQ round trip.
+const fq = new Queue('floor', { connection: redis });
+const fe = new QueueEvents('floor', { connection: new Redis(server.url, { maxRetriesPerRequest: null }) });
+await fe.waitUntilReady();
+const floor = await measure(N, async () => {
+  const job = await fq.add('x', { n: 1 }, { removeOnComplete: { count: 5000 } });
+  await job.waitUntilFinished(fe);
+});
+
+// Ours: a signed /vps command through the dispatcher to its outcome at the notifier.
+const config = loadConfig({ env: { REDIS_URL: server.url, VPSOPS_JOB_KEY: key }, overrides: [{ hosts: { bench: { kind: 'openvz' } } }] });
+const log = createLogger('warn');
+const core = createBotCore(config, log);
+const waiting = new Map<string, () => void>();
+const notifier = new Notifier({
+  redisUrl: server.url,
+  prefix: config.redis.prefix,
+  catalogue,
+  log,
+  sink: {
+    async job(_v, n: JobNotice) {
+      if (n.phase === 'done' || n.phase === 'failed') waiting.get(n.requestId)?.();
+    },
+    async guest() {},
+  },
+});
+notifier.start();
+let i = 0;
+const ours = await measure(N, async () => {
+  const text = `${i++ % 2 ? 'start' : 'stop'} web-${1 + (i % 50)}`;
+  const reply = await core.dispatcher.dispatch({ text, user: 'bench', origin: 'bench' });
+  if (!reply.jobId) throw new Error(`bench command refused: ${reply.text}`);
+  await new Promise<void>((resolve) => waiting.set(reply.jobId!, resolve));
+  waiting.delete(reply.jobId);
+});
+
+const [rssWorker, rssFloor] = await Promise.all([redis.get('bench:rss:ours'), redis.get('bench:rss:floor')]);
+const f = summarize(floor);
+const o = summarize(ours);
+console.log(`vpsops pipeline bench: ${N} sequential commands after ${WARMUP} warm-up, one redis-server ${server.url}`);
+console.log(`floor (bare BullMQ add → worker → completed): p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  mean ${ms(f.mean)}`);
+console.log(`vpsops (dispatch → host queue → worker → notify → notifier): p50 ${ms(o.p50)}  p99 ${ms(o.p99)}  mean ${ms(o.mean)}`);
+console.log(`ratio p50 ${(o.p50 / f.p50).toFixed(2)}  (goal <= 2.0)   ratio p99 ${(o.p99 / f.p99).toFixed(2)}`);
+console.log(`RSS: dispatcher+notifier process ${mb(process.memoryUsage().rss)}  vpsops worker ${mb(Number(rssWorker))}  bare BullMQ worker ${mb(Number(rssFloor))}`);
+
+await notifier.close();
+await core.close();
+await fe.close();
+await fq.close();
+redis.disconnect();
+await Promise.all([floorWorker.stop(), ourWorker.stop()]);
+await server.stop();
+process.exit(0);
