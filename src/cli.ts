@@ -23,11 +23,12 @@ const BOT_HELP = `Usage: vpsops bot [--as USER]
 Runs the chat side against the configured Redis: the notifier and the terminal chat adapter
 (type /vps commands as USER, default $USER). Environment: REDIS_URL, VPSOPS_CONFIG, VPSOPS_JOB_KEY.`;
 
-const DEMO_HELP = `Usage: vpsops demo [--as USER]
+const DEMO_HELP = `Usage: vpsops demo [--as USER] [--state-dir DIR]
 
 Starts a private redis-server on a free port (unless REDIS_URL is set), a worker for a simulated
 OpenVZ host with a few containers, and a prompt where you type /vps commands as USER (default
-alice; /as <user> switches). /sim crash <ctid> makes a container die. Ctrl-C or /quit ends it.`;
+alice; /as <user> switches). /sim crash <ctid> makes a container die. Ctrl-C or /quit ends it.
+State and logs go to DIR (default .vpsops-demo in the package); it is emptied at start.`;
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
       timeout: { type: 'string' },
       'no-wait': { type: 'boolean' },
       'exit-with-parent': { type: 'boolean' },
+      'state-dir': { type: 'string' },
     },
   });
   const help = (text: string) => {
@@ -54,7 +56,10 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/worker.js')).workerMain({ ...(values.host ? { host: values.host } : {}), exitWithParent: values['exit-with-parent'] ?? false });
     case 'demo':
       if (values.help) help(DEMO_HELP);
-      return (await import('./cli/chat.js')).demoMain({ user: values.as ?? 'alice' });
+      return (await import('./cli/chat.js')).demoMain({
+        user: values.as ?? 'alice',
+        ...(values['state-dir'] ? { dir: values['state-dir'] } : {}),
+      });
     case 'bot':
       if (values.help) help(BOT_HELP);
       return (await import('./cli/chat.js')).botMain({ ...(values.as ? { user: values.as } : {}) });

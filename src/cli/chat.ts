@@ -7,9 +7,10 @@ import { runDemo } from '../demo/index.js';
 import { Notifier } from '../notify/notifier.js';
 import { fail, setup } from './common.js';
 
-export async function demoMain(o: { user: string }): Promise<void> {
+export async function demoMain(o: { user: string; dir?: string }): Promise<void> {
   try {
-    await runDemo({ user: o.user, input: process.stdin, output: process.stdout, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY), env: processEnv() });
+    const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
+    await runDemo({ user: o.user, input: process.stdin, output: process.stdout, tty, env: processEnv(), ...(o.dir ? { dir: o.dir } : {}) });
     process.exit(0);
   } catch (err) {
     fail(err);

@@ -72,7 +72,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     say('Try: /vps list · /vps start mail-1 · /vps stop web-1 · /vps snapshot db-1 · /vps help');
     await chat.run();
   } finally {
-    say('Stopping the demo…');
+    say(`${o.tty ? '\n' : ''}Stopping the demo…`);
     await shutdown();
   }
 }

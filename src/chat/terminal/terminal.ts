@@ -51,10 +51,12 @@ export class TerminalChat implements NotifySink {
     this.screen.attach(rl);
     rl.setPrompt(`${this.user}> `);
     this.screen.print('Type /vps help for commands, /as <user> to switch user, /quit to leave.');
-    rl.prompt();
+    // Off a terminal (pipes, scripts) a prompt would only clutter the output.
+    const prompt = () => (this.o.tty ? rl.prompt() : undefined);
+    prompt();
     rl.on('line', (line) => {
       // Lines are handled one after another, so piped input keeps its order.
-      this.queue = this.queue.then(() => this.onLine(line.trim())).then(() => rl.prompt());
+      this.queue = this.queue.then(() => this.onLine(line.trim())).then(prompt);
     });
     return new Promise((resolve) => {
       rl.on('SIGINT', () => rl.close());

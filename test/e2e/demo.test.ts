@@ -1,0 +1,95 @@
+/**
+ * `vpsops demo` driven through stdin, as a newcomer would use it: its own redis-server, a worker
+ * child on the simulated OpenVZ host, and the terminal chat.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Driven, drive } from '../helpers/driven.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
+let demo: Driven;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpsops-demo-'));
+  demo = drive(process.execPath, [CLI, 'demo', '--as', 'alice', '--state-dir', dir], { REDIS_URL: '' });
+  await demo.waitFor(/Ready: OpenVZ host vz-1 \(simulated\) with 5 containers/, 60_000);
+}, 70_000);
+
+afterAll(async () => {
+  demo.send('/quit');
+  const r = await demo.exit;
+  expect(r.exitCode).toBe(0);
+  expect(demo.output).toContain('Stopping the demo…');
+});
+
+describe('vpsops demo', () => {
+  it('lists the simulated containers from the inventory', async () => {
+    demo.mark();
+    demo.send('/vps list');
+    await demo.waitFor(/5 guests on vz-1[\s\S]*inventory as of/);
+    expect(demo.output).toMatch(/web-1 101 · 🟢 running · 1 vCPU · 1G RAM · 20G disk · 10\.0\.0\.101/);
+    expect(demo.output).toMatch(/mail-1 104 · ⚪ stopped/);
+  });
+
+  it('starts a container with progress and the outcome', async () => {
+    demo.mark();
+    demo.send('/vps start mail-1');
+    await demo.waitFor(/⏳ start mail-1 \(104\) on vz-1: queued/);
+    await demo.waitFor(/▶️ start mail-1 \(104\) on vz-1: ▓+░* \d+% /);
+    await demo.waitFor(/✅ start mail-1 \(104\) on vz-1: done in [\d.]+s: mail-1 \(104\) is running\./);
+    demo.mark();
+    demo.send('/vps status mail-1');
+    await demo.waitFor(/State\s+🟢 running/);
+  });
+
+  it('stops a container by CTID', async () => {
+    demo.mark();
+    demo.send('/vps stop 101');
+    await demo.waitFor(/✅ stop web-1 \(101\) on vz-1: done in [\d.]+s: web-1 \(101\) is stopped\./);
+  });
+
+  it('takes a snapshot and lists it', async () => {
+    demo.mark();
+    demo.send('/vps snapshot db-1 name=before-upgrade');
+    await demo.waitFor(/✅ snapshot db-1 \(103\) on vz-1: done in [\d.]+s: Snapshot before-upgrade of db-1 \(103\) was taken/);
+    demo.mark();
+    demo.send('/vps snapshots db-1');
+    await demo.waitFor(/db-1 \(103\) has 1 snapshot\.[\s\S]*before-upgrade/);
+  });
+
+  it('answers a bad command and an unknown guest with a sentence and a way forward', async () => {
+    demo.mark();
+    demo.send('/vps frobnicate');
+    await demo.waitFor(/❌ Unknown command "frobnicate"\.\nType \/vps help to see the commands\./);
+    demo.send('/vps start nosuch');
+    await demo.waitFor(/❌ No guest named "nosuch"\.\nSee \/vps list/);
+    demo.send('/vps start web-3');
+    await demo.waitFor(/❌ No guest named "web-3"\. Did you mean "web-1" or "web-2"\?/);
+    demo.send('/vps stop web-2 force=maybe');
+    await demo.waitFor(/❌ force: expected yes or no, got "maybe"\.\nUsage: \/vps stop <guest> \[force=yes\|no\] \[timeout=DURATION\]/);
+  });
+
+  it('cancels a running operation', async () => {
+    demo.send('/sim delay start 8000');
+    demo.mark();
+    demo.send('/vps start build-1');
+    const [, id] = await demo.waitFor(/job ([0-9a-z]{8})/);
+    await demo.waitFor(/▶️ start build-1/);
+    demo.mark();
+    demo.send(`/vps cancel ${id}`);
+    await demo.waitFor(new RegExp(`Cancelling job ${id} on vz-1`));
+    await demo.waitFor(/🚫 start build-1 \(105\) on vz-1: cancelled \(The operation was cancelled \(cancelled by alice\)\.\)/, 6_000);
+    demo.send('/sim delay start 0');
+  });
+
+  it('switches user with /as', async () => {
+    demo.mark();
+    demo.send('/as bob');
+    await demo.waitFor(/You are now bob\./);
+    demo.send('/vps reboot db-1');
+    await demo.waitFor(/requested by bob/);
+    await demo.waitFor(/✅ reboot db-1 \(103\) on vz-1: done/);
+  });
+});
