@@ -15,10 +15,24 @@ const redis = new Redis(url);
 setInterval(() => void redis.set(`bench:rss:${mode}`, String(process.memoryUsage().rss)), 200).unref();
 
 if (mode === 'floor') {
-  const w = new Worker('floor', async () => ({ ok: true }), { connection: new Redis(url, { maxRetriesPerRequest: null }), concurrency: 1 });
+  const w = new Worker('floor', async () => ({ ok: true }), {
+    connection: new Redis(url, { maxRetriesPerRequest: null }),
+    concurrency: 1,
+  });
   process.on('SIGTERM', () => void w.close().then(() => process.exit(0)));
 } else {
-  const config = loadConfig({ env: { REDIS_URL: url, VPSOPS_JOB_KEY: key }, overrides: [{ hosts: { bench: { kind: 'openvz' } } }] });
-  const w = await startWorker({ config, host: 'bench', driver: new MemoryDriver(50), jobKey: key, catalogue, log: createLogger('warn'), group: 'bench' });
+  const config = loadConfig({
+    env: { REDIS_URL: url, VPSOPS_JOB_KEY: key },
+    overrides: [{ hosts: { bench: { kind: 'openvz' } } }],
+  });
+  const w = await startWorker({
+    config,
+    host: 'bench',
+    driver: new MemoryDriver(50),
+    jobKey: key,
+    catalogue,
+    log: createLogger('warn'),
+    group: 'bench',
+  });
   process.on('SIGTERM', () => void w.close(1000).then(() => process.exit(0)));
 }

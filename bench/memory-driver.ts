@@ -2,7 +2,16 @@
  * A hypervisor whose calls cost nothing, used only by the bench so that what it measures is the
  * pipeline's own cost (queue hops, signing, locks, notices), not a hypervisor's.
  */
-import type { CreateSpec, Guest, GuestEvent, HostCapacity, HostInfo, Hypervisor, ResizeResult, Snapshot } from '../src/drivers/types.js';
+import type {
+  CreateSpec,
+  Guest,
+  GuestEvent,
+  HostCapacity,
+  HostInfo,
+  Hypervisor,
+  ResizeResult,
+  Snapshot,
+} from '../src/drivers/types.js';
 
 export class MemoryDriver implements Hypervisor {
   readonly kind = 'memory' as const;
@@ -11,7 +20,15 @@ export class MemoryDriver implements Hypervisor {
   constructor(count: number) {
     for (let i = 0; i < count; i++) {
       const id = String(101 + i);
-      this.guests.set(id, { id, name: `web-${i + 1}`, state: 'running', vcpus: 1, memoryBytes: 1 << 30, diskBytes: 20 * (1 << 30), ips: [] });
+      this.guests.set(id, {
+        id,
+        name: `web-${i + 1}`,
+        state: 'running',
+        vcpus: 1,
+        memoryBytes: 1 << 30,
+        diskBytes: 20 * (1 << 30),
+        ips: [],
+      });
     }
   }
 
@@ -45,7 +62,15 @@ export class MemoryDriver implements Hypervisor {
     this.set(id, 'running');
   }
   async create(spec: CreateSpec): Promise<Guest> {
-    const g: Guest = { id: spec.id ?? spec.name, name: spec.name, state: 'stopped', vcpus: spec.vcpus, memoryBytes: spec.memoryBytes, diskBytes: spec.diskBytes, ips: [] };
+    const g: Guest = {
+      id: spec.id ?? spec.name,
+      name: spec.name,
+      state: 'stopped',
+      vcpus: spec.vcpus,
+      memoryBytes: spec.memoryBytes,
+      diskBytes: spec.diskBytes,
+      ips: [],
+    };
     this.guests.set(g.id, g);
     return g;
   }

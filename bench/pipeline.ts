@@ -36,11 +36,16 @@ async function waitFor(redis: Redis, key: string): Promise<void> {
 
 const server = await startRedis();
 const key = randomBytes(32).toString('hex');
-const child = (mode: string) => spawnDaemon(process.execPath, [join(packageRoot(), 'dist', 'bench', 'children.js'), mode, server.url, key]);
+const child = (mode: string) =>
+  spawnDaemon(process.execPath, [join(packageRoot(), 'dist', 'bench', 'children.js'), mode, server.url, key]);
 const floorWorker = child('floor');
 const ourWorker = child('ours');
 const redis = new Redis(server.url, { maxRetriesPerRequest: null });
-await Promise.all([waitFor(redis, 'bench:rss:floor'), waitFor(redis, 'bench:rss:ours'), waitFor(redis, 'vpsops:heartbeat:bench')]);
+await Promise.all([
+  waitFor(redis, 'bench:rss:floor'),
+  waitFor(redis, 'bench:rss:ours'),
+  waitFor(redis, 'vpsops:heartbeat:bench'),
+]);
 
 // Floor: the bare BullMQ round trip.
 const fq = new Queue('floor', { connection: redis });
@@ -52,7 +57,10 @@ const floor = await measure(N, async () => {
 });
 
 // Ours: a signed /vps command through the dispatcher to its outcome at the notifier.
-const config = loadConfig({ env: { REDIS_URL: server.url, VPSOPS_JOB_KEY: key }, overrides: [{ hosts: { bench: { kind: 'openvz' } } }] });
+const config = loadConfig({
+  env: { REDIS_URL: server.url, VPSOPS_JOB_KEY: key },
+  overrides: [{ hosts: { bench: { kind: 'openvz' } } }],
+});
 const log = createLogger('warn');
 const core = createBotCore(config, log);
 const waiting = new Map<string, () => void>();
@@ -81,11 +89,21 @@ const ours = await measure(N, async () => {
 const [rssWorker, rssFloor] = await Promise.all([redis.get('bench:rss:ours'), redis.get('bench:rss:floor')]);
 const f = summarize(floor);
 const o = summarize(ours);
-console.log(`vpsops pipeline bench: ${N} sequential commands after ${WARMUP} warm-up, one redis-server ${server.url}`);
-console.log(`floor (bare BullMQ add → worker → completed): p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  mean ${ms(f.mean)}`);
-console.log(`vpsops (dispatch → host queue → worker → notify → notifier): p50 ${ms(o.p50)}  p99 ${ms(o.p99)}  mean ${ms(o.mean)}`);
-console.log(`ratio p50 ${(o.p50 / f.p50).toFixed(2)}  (goal <= 2.0)   ratio p99 ${(o.p99 / f.p99).toFixed(2)}`);
-console.log(`RSS: dispatcher+notifier process ${mb(process.memoryUsage().rss)}  vpsops worker ${mb(Number(rssWorker))}  bare BullMQ worker ${mb(Number(rssFloor))}`);
+console.log(
+  `vpsops pipeline bench: ${N} sequential commands after ${WARMUP} warm-up, one redis-server ${server.url}`,
+);
+console.log(
+  `floor (bare BullMQ add → worker → completed): p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  mean ${ms(f.mean)}`,
+);
+console.log(
+  `vpsops (dispatch → host queue → worker → notify → notifier): p50 ${ms(o.p50)}  p99 ${ms(o.p99)}  mean ${ms(o.mean)}`,
+);
+console.log(
+  `ratio p50 ${(o.p50 / f.p50).toFixed(2)}  (goal <= 2.0)   ratio p99 ${(o.p99 / f.p99).toFixed(2)}`,
+);
+console.log(
+  `RSS: dispatcher+notifier process ${mb(process.memoryUsage().rss)}  vpsops worker ${mb(Number(rssWorker))}  bare BullMQ worker ${mb(Number(rssFloor))}`,
+);
 
 await notifier.close();
 await core.close();

@@ -15,7 +15,8 @@ export default defineOperation({
   examples: ['/vps cancel k3x9q2mz'],
   async answer({ target, services, user }) {
     const id = target.word!;
-    if (!REQUEST_ID_RE.test(id)) throw new OpError('BAD_INPUT', `"${id}" is not a job id.`, { hint: 'See /vps jobs for job ids.' });
+    if (!REQUEST_ID_RE.test(id))
+      throw new OpError('BAD_INPUT', `"${id}" is not a job id.`, { hint: 'See /vps jobs for job ids.' });
     const { state, host } = await services.jobs.cancel(id, user);
     const text =
       state === 'active'

@@ -1,4 +1,4 @@
-import { choice, int, NAME_RE, name, size } from '../src/core/args.js';
+import { int, NAME_RE, name, size } from '../src/core/args.js';
 import { OpError } from '../src/core/errors.js';
 import { defineOperation } from '../src/core/operation.js';
 import { formatSize } from '../src/core/units.js';
@@ -21,7 +21,10 @@ export default defineOperation({
   timeoutMs: 30 * 60_000,
   // Repeating a half-done create could leave a second guest behind.
   retryable: false,
-  examples: ['/vps create shop-3 plan=small', '/vps create shop-3 host=vz-1 template=centos-7-x86_64 memory=2G disk=40G'],
+  examples: [
+    '/vps create shop-3 plan=small',
+    '/vps create shop-3 host=vz-1 template=centos-7-x86_64 memory=2G disk=40G',
+  ],
   prepare({ args, config }) {
     const planName = (args.plan as string | undefined) ?? config.create.plan;
     const plan = config.plans[planName];

@@ -32,9 +32,13 @@ export default defineOperation({
     if (target.word) {
       const op = cat.get(target.word.toLowerCase());
       if (!op) {
-        throw new OpError('BAD_INPUT', `There is no command "${target.word}".${didYouMean(target.word, cat.keys())}`, {
-          hint: 'Type /vps help to see the commands.',
-        });
+        throw new OpError(
+          'BAD_INPUT',
+          `There is no command "${target.word}".${didYouMean(target.word, cat.keys())}`,
+          {
+            hint: 'Type /vps help to see the commands.',
+          },
+        );
       }
       return infoReply(`Help for ${op.name}`, [section(verbHelp(op).join('\n'))]);
     }
@@ -42,7 +46,9 @@ export default defineOperation({
     return infoReply('vpsops commands', [
       section('*vpsops*: run your VPS fleet from chat. Guests are named by name, CTID, or `name@host`.'),
       section(lines.join('\n')),
-      context('Sizes take units (512M, 2G), durations too (90s, 2h). /vps help <command> shows options and examples.'),
+      context(
+        'Sizes take units (512M, 2G), durations too (90s, 2h). /vps help <command> shows options and examples.',
+      ),
     ]);
   },
 });

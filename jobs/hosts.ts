@@ -15,13 +15,18 @@ export default defineOperation({
     const now = services.now();
     const views = await services.fleet.hosts(services.hostNames);
     if (views.length === 0) {
-      return infoReply('No hosts configured', [context('No hosts are configured; add them under hosts: in the config file.')]);
+      return infoReply('No hosts configured', [
+        context('No hosts are configured; add them under hosts: in the config file.'),
+      ]);
     }
     const up = views.filter((v) => v.lastBeat !== undefined).length;
     const blocks = views.flatMap((v) => {
       const h = config.hosts[v.name]!;
       return hostBlocks(v, h.kind, h.group, now);
     });
-    return infoReply(`${up} of ${views.length} hosts up`, [context(`*${up} of ${views.length}* hosts reporting`), ...blocks]);
+    return infoReply(`${up} of ${views.length} hosts up`, [
+      context(`*${up} of ${views.length}* hosts reporting`),
+      ...blocks,
+    ]);
   },
 });

@@ -19,8 +19,23 @@ import stop from './stop.js';
 import suspend from './suspend.js';
 
 const ALL: OperationDef[] = [
-  help, hosts, list, status, start, stop, reboot, suspend, resume,
-  create, destroy, resize, snapshot, snapshots, revert, jobs, cancel,
+  help,
+  hosts,
+  list,
+  status,
+  start,
+  stop,
+  reboot,
+  suspend,
+  resume,
+  create,
+  destroy,
+  resize,
+  snapshot,
+  snapshots,
+  revert,
+  jobs,
+  cancel,
 ];
 
 export const catalogue: ReadonlyMap<string, OperationDef> = new Map(ALL.map((op) => [op.name, op]));

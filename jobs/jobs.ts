@@ -5,8 +5,19 @@ import { defineOperation } from '../src/core/operation.js';
 import type { JobState } from '../src/queue/jobs.js';
 import { resolveHostArg } from './hostarg.js';
 
-const ICON: Partial<Record<JobState, string>> = { active: '▶️', waiting: '⏳', delayed: '⏳', completed: '✅', failed: '❌' };
-const STATES = { running: ['active'], queued: ['waiting', 'delayed'], done: ['completed'], failed: ['failed'] } as const;
+const ICON: Partial<Record<JobState, string>> = {
+  active: '▶️',
+  waiting: '⏳',
+  delayed: '⏳',
+  completed: '✅',
+  failed: '❌',
+};
+const STATES = {
+  running: ['active'],
+  queued: ['waiting', 'delayed'],
+  done: ['completed'],
+  failed: ['failed'],
+} as const;
 
 export default defineOperation({
   name: 'jobs',
@@ -24,7 +35,11 @@ export default defineOperation({
   async answer({ args, services }) {
     const hosts = resolveHostArg(args.host as string | undefined, services.hostNames);
     const states = args.state ? [...STATES[args.state as keyof typeof STATES]] : undefined;
-    const found = await services.jobs.recent({ hosts, limit: args.limit as number, ...(states ? { states } : {}) });
+    const found = await services.jobs.recent({
+      hosts,
+      limit: args.limit as number,
+      ...(states ? { states } : {}),
+    });
     const now = services.now();
     const rows = found.map(({ job, state, host }) => {
       const r = job.data.request;

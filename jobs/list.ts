@@ -20,7 +20,9 @@ export default defineOperation({
   target: 'none',
   args: {
     host: name({ hint: 'HOST', help: 'only guests of this host' }),
-    state: choice(['running', 'stopped', 'paused', 'crashed', 'unknown'] as const, { help: 'only guests in this state' }),
+    state: choice(['running', 'stopped', 'paused', 'crashed', 'unknown'] as const, {
+      help: 'only guests in this state',
+    }),
     page: int({ min: 1, max: 10_000, default: 1, help: 'page of the list' }),
     refresh: yesNo({ default: false, help: 'ask the host now instead of answering from the last inventory' }),
   },
@@ -41,10 +43,14 @@ export default defineOperation({
         stale.push(`${h}: no inventory yet (is its worker running?)`);
         continue;
       }
-      for (const g of inv.guests) if (!args.state || g.state === args.state) rows.push(guestLine(g, hosts.length > 1 ? h : undefined));
+      for (const g of inv.guests)
+        if (!args.state || g.state === args.state) rows.push(guestLine(g, hosts.length > 1 ? h : undefined));
     }
     const { rows: shown, note } = pageOf(rows, args.page as number);
-    const ages = hosts.map((h) => invs.get(h)).filter(Boolean).map((i) => `${i!.host} ${ageText(i!.at, now)}`);
+    const ages = hosts
+      .map((h) => invs.get(h))
+      .filter(Boolean)
+      .map((i) => `${i!.host} ${ageText(i!.at, now)}`);
     const title = `${rows.length} guest${rows.length === 1 ? '' : 's'}${args.state ? ` ${args.state}` : ''}`;
     return infoReply(title, [
       section(`*${title}*${hosts.length === 1 ? ` on ${hosts[0]}` : ''}`),
@@ -55,11 +61,17 @@ export default defineOperation({
   async run(ctx): Promise<RunResult> {
     const guests = await ctx.driver.list(ctx.signal);
     const shown = ctx.args.state ? guests.filter((g) => g.state === ctx.args.state) : guests;
-    return { summary: `${shown.length} guest${shown.length === 1 ? '' : 's'} on ${ctx.target.host} (asked just now).`, data: shown };
+    return {
+      summary: `${shown.length} guest${shown.length === 1 ? '' : 's'} on ${ctx.target.host} (asked just now).`,
+      data: shown,
+    };
   },
   render(result) {
     const guests = (result.data as Guest[] | undefined) ?? [];
-    const { rows } = pageOf(guests.map((g) => guestLine(g)), 1);
+    const { rows } = pageOf(
+      guests.map((g) => guestLine(g)),
+      1,
+    );
     return [section(result.summary), ...(rows.length ? [section(rows.join('\n'))] : [])];
   },
 });

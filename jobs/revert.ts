@@ -7,7 +7,9 @@ export default defineOperation({
   name: 'revert',
   summary: 'Roll a guest back to a snapshot (changes since then are lost)',
   target: 'guest',
-  args: { snapshot: { ...name({ hint: 'ID', help: 'snapshot id or name (see /vps snapshots)' }), required: true } },
+  args: {
+    snapshot: { ...name({ hint: 'ID', help: 'snapshot id or name (see /vps snapshots)' }), required: true },
+  },
   risk: 'destructive',
   timeoutMs: 30 * 60_000,
   retryable: false,
@@ -19,7 +21,9 @@ export default defineOperation({
     const snap = snaps.find((s) => s.id === wanted || s.id === `{${wanted}}` || s.name === wanted);
     if (!snap) {
       throw new OpError('SNAPSHOT_NOT_FOUND', `${guestLabel(ctx)} has no snapshot "${wanted}".`, {
-        hint: snaps.length ? `Snapshots: ${snaps.map((s) => s.name || s.id).join(', ')}.` : 'It has no snapshots.',
+        hint: snaps.length
+          ? `Snapshots: ${snaps.map((s) => s.name || s.id).join(', ')}.`
+          : 'It has no snapshots.',
       });
     }
     ctx.progress(20, `reverting to ${snap.name || snap.id}`);

@@ -12,7 +12,9 @@ export default defineOperation({
   retryable: false,
   examples: ['/vps snapshot db-1', '/vps snapshot db-1 name=before-upgrade'],
   async run(ctx) {
-    const snapName = (ctx.args.name as string | undefined) ?? `vpsops-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
+    const snapName =
+      (ctx.args.name as string | undefined) ??
+      `vpsops-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
     ctx.progress(10, `taking snapshot ${snapName}`);
     const snap = await ctx.driver.snapshotCreate(guestId(ctx), snapName, opCtx(ctx));
     return {

@@ -24,7 +24,10 @@ export default defineOperation({
     return [
       section(result.summary),
       ...snaps.map((s) =>
-        fieldsOnly([`*${s.name || '(no name)'}*${s.current ? '  ← current' : ''}`, `\`${s.id}\`  ${s.createdAt}`]),
+        fieldsOnly([
+          `*${s.name || '(no name)'}*${s.current ? '  ← current' : ''}`,
+          `\`${s.id}\`  ${s.createdAt}`,
+        ]),
       ),
       ...(snaps.length ? [context('Roll back with /vps revert <guest> snapshot=<name or id>')] : []),
     ];

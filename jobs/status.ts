@@ -9,7 +9,9 @@ export default defineOperation({
   name: 'status',
   summary: 'State, size and address of one guest',
   target: 'guest',
-  args: { refresh: yesNo({ default: false, help: 'ask the host now instead of answering from the last inventory' }) },
+  args: {
+    refresh: yesNo({ default: false, help: 'ask the host now instead of answering from the last inventory' }),
+  },
   risk: 'read',
   timeoutMs: 60_000,
   retryable: true,
@@ -19,13 +21,15 @@ export default defineOperation({
     const host = target.host!;
     const inv = (await services.fleet.inventories([host])).get(host);
     const g = inv?.guests.find((x) => x.id === target.guestId);
-    if (!inv || !g) throw new OpError('GUEST_NOT_FOUND', `${target.guestName} is no longer in ${host}'s inventory.`);
+    if (!inv || !g)
+      throw new OpError('GUEST_NOT_FOUND', `${target.guestName} is no longer in ${host}'s inventory.`);
     return infoReply(`${g.name}: ${g.state}`, guestCard(g, host, inv.at, services.now(), false));
   },
   async run(ctx) {
     const guests = await ctx.driver.list(ctx.signal);
     const g = guests.find((x) => x.id === guestId(ctx));
-    if (!g) throw new OpError('GUEST_NOT_FOUND', `${ctx.target.guestName} no longer exists on ${ctx.target.host}.`);
+    if (!g)
+      throw new OpError('GUEST_NOT_FOUND', `${ctx.target.guestName} no longer exists on ${ctx.target.host}.`);
     return { summary: `${g.name} is ${g.state}.`, data: g };
   },
   render(result) {

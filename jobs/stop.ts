@@ -9,7 +9,12 @@ export default defineOperation({
   target: 'guest',
   args: {
     force: yesNo({ default: false, help: 'power off if it has not shut down within the timeout' }),
-    timeout: duration({ default: 60_000, defaultText: '60s', max: 30 * 60_000, help: 'how long to wait for a graceful shutdown' }),
+    timeout: duration({
+      default: 60_000,
+      defaultText: '60s',
+      max: 30 * 60_000,
+      help: 'how long to wait for a graceful shutdown',
+    }),
   },
   risk: 'change',
   timeoutMs: 35 * 60_000,

@@ -13,6 +13,12 @@ export default defineOperation({
   async run(ctx) {
     ctx.progress(10, 'suspending');
     await ctx.driver.suspend(guestId(ctx), opCtx(ctx));
-    return { summary: `${guestLabel(ctx)} is suspended; /vps resume ${ctx.target.guestName ?? ''} continues it.`.replace(' ;', ';') };
+    return {
+      summary:
+        `${guestLabel(ctx)} is suspended; /vps resume ${ctx.target.guestName ?? ''} continues it.`.replace(
+          ' ;',
+          ';',
+        ),
+    };
   },
 });

@@ -21,7 +21,9 @@ const step = (what, args) => {
   console.log(`→ ${what}`);
   const r = spawnSync(npm, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error(`vpsops demo: "npm ${args.join(' ')}" failed; fix the error above and run npm run demo again.`);
+    console.error(
+      `vpsops demo: "npm ${args.join(' ')}" failed; fix the error above and run npm run demo again.`,
+    );
     process.exit(r.status ?? 1);
   }
 };
@@ -37,7 +39,10 @@ function newest(dir) {
 }
 
 const installed = join(root, 'node_modules', '.package-lock.json');
-if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
+if (
+  !existsSync(installed) ||
+  statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs
+) {
   step('installing npm packages (npm ci)', ['ci', '--no-audit', '--no-fund']);
 }
 const cli = join(root, 'dist', 'src', 'cli.js');
@@ -46,5 +51,8 @@ if (!existsSync(cli) || statSync(cli).mtimeMs < sources) step('building', ['run'
 
 // Ctrl-C reaches the demo directly (same terminal); this process only waits for it to finish.
 process.on('SIGINT', () => {});
-const r = spawnSync(process.execPath, [cli, 'demo', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [cli, 'demo', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 0);

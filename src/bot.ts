@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { catalogue } from '../jobs/index.js';
 import type { Config } from './config/schema.js';
-import { allowAll, type Authorizer, Dispatcher } from './core/dispatcher.js';
+import { type Authorizer, allowAll, Dispatcher } from './core/dispatcher.js';
 import { checkJobKey } from './core/signing.js';
 import type { Logger } from './log.js';
 import { connect } from './queue/connection.js';

@@ -53,7 +53,10 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'worker':
       if (values.help) help(WORKER_HELP);
-      return (await import('./cli/worker.js')).workerMain({ ...(values.host ? { host: values.host } : {}), exitWithParent: values['exit-with-parent'] ?? false });
+      return (await import('./cli/worker.js')).workerMain({
+        ...(values.host ? { host: values.host } : {}),
+        exitWithParent: values['exit-with-parent'] ?? false,
+      });
     case 'demo':
       if (values.help) help(DEMO_HELP);
       return (await import('./cli/chat.js')).demoMain({

@@ -49,11 +49,21 @@ export const header = (text: string): HeaderBlock => ({
   text: { type: 'plain_text', text: text.slice(0, 150) },
 });
 export const section = (text: string, fields?: string[]): SectionBlock =>
-  fields?.length ? { type: 'section', text: md(text), fields: fields.slice(0, 10).map(md) } : { type: 'section', text: md(text) };
-export const fieldsOnly = (fields: string[]): SectionBlock => ({ type: 'section', fields: fields.slice(0, 10).map(md) });
+  fields?.length
+    ? { type: 'section', text: md(text), fields: fields.slice(0, 10).map(md) }
+    : { type: 'section', text: md(text) };
+export const fieldsOnly = (fields: string[]): SectionBlock => ({
+  type: 'section',
+  fields: fields.slice(0, 10).map(md),
+});
 export const context = (...lines: string[]): ContextBlock => ({ type: 'context', elements: lines.map(md) });
 export const divider = (): DividerBlock => ({ type: 'divider' });
-export const button = (label: string, actionId: string, value: string, style?: 'primary' | 'danger'): ButtonElement => ({
+export const button = (
+  label: string,
+  actionId: string,
+  value: string,
+  style?: 'primary' | 'danger',
+): ButtonElement => ({
   type: 'button',
   text: { type: 'plain_text', text: label },
   action_id: actionId,

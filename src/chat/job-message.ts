@@ -6,7 +6,16 @@ import type { SerializedError } from '../core/errors.js';
 import type { RunResult } from '../core/operation.js';
 import { formatDuration } from '../core/units.js';
 import type { JobPhase } from '../queue/notify.js';
-import { actions, type Block, button, context, escapeMrkdwn, fieldsOnly, progressBar, section } from './blocks.js';
+import {
+  actions,
+  type Block,
+  button,
+  context,
+  escapeMrkdwn,
+  fieldsOnly,
+  progressBar,
+  section,
+} from './blocks.js';
 
 export interface JobView {
   requestId: string;
@@ -41,7 +50,10 @@ export function isFinal(phase: JobPhase): boolean {
 }
 
 function statusLine(v: JobView): string {
-  const took = v.startedAt !== undefined && v.finishedAt !== undefined ? ` in ${formatDuration(v.finishedAt - v.startedAt)}` : '';
+  const took =
+    v.startedAt !== undefined && v.finishedAt !== undefined
+      ? ` in ${formatDuration(v.finishedAt - v.startedAt)}`
+      : '';
   switch (v.phase) {
     case 'queued':
       return v.position && v.position > 1 ? `queued (position ${v.position})` : 'queued';
@@ -65,7 +77,8 @@ export function jobBlocks(v: JobView, extra?: (r: RunResult) => Block[]): Block[
   const blocks: Block[] = [section(title)];
   if (v.phase === 'done' && v.result) {
     if (extra) blocks.push(...extra(v.result).slice(1));
-    else if (v.result.fields) blocks.push(fieldsOnly(Object.entries(v.result.fields).map(([k, val]) => `*${k}*\n${val}`)));
+    else if (v.result.fields)
+      blocks.push(fieldsOnly(Object.entries(v.result.fields).map(([k, val]) => `*${k}*\n${val}`)));
   }
   if (v.phase === 'failed' && v.error?.hint) blocks.push(context(escapeMrkdwn(v.error.hint)));
   blocks.push(context(`requested by ${v.user} · job \`${v.requestId}\``));

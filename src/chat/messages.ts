@@ -71,10 +71,16 @@ export function hostBlocks(v: HostView, kind: string, group: string, now: number
   const reg = v.registration;
   const guests = v.inventory?.guests ?? [];
   const running = guests.filter((g) => g.state === 'running').length;
-  const fields = [`*State*\n${hostState(v)}`, `*Kind*\n${kind} · group ${group}`, `*Guests*\n${running} running / ${guests.length}`];
+  const fields = [
+    `*State*\n${hostState(v)}`,
+    `*Kind*\n${kind} · group ${group}`,
+    `*Guests*\n${running} running / ${guests.length}`,
+  ];
   if (reg) {
     const c = reg.capacity;
-    fields.push(`*Capacity*\n${c.cpus} CPUs · ${formatSize(c.memoryBytes)} RAM · ${formatSize(c.diskBytes)} disk`);
+    fields.push(
+      `*Capacity*\n${c.cpus} CPUs · ${formatSize(c.memoryBytes)} RAM · ${formatSize(c.diskBytes)} disk`,
+    );
     const versions = Object.entries(reg.versions).map(([k, val]) => `${k} ${val}`);
     if (versions.length) fields.push(`*Software*\n${versions.join(', ')}`);
   }

@@ -10,7 +10,14 @@ import { fail, setup } from './common.js';
 export async function demoMain(o: { user: string; dir?: string }): Promise<void> {
   try {
     const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
-    await runDemo({ user: o.user, input: process.stdin, output: process.stdout, tty, env: processEnv(), ...(o.dir ? { dir: o.dir } : {}) });
+    await runDemo({
+      user: o.user,
+      input: process.stdin,
+      output: process.stdout,
+      tty,
+      env: processEnv(),
+      ...(o.dir ? { dir: o.dir } : {}),
+    });
     process.exit(0);
   } catch (err) {
     fail(err);
@@ -21,8 +28,20 @@ export async function botMain(o: { user?: string }): Promise<void> {
   const { config, log } = setup();
   const core = createBotCore(config, log);
   const user = o.user ?? processEnv().USER ?? 'operator';
-  const chat = new TerminalChat({ input: process.stdin, output: process.stdout, dispatcher: core.dispatcher, user, tty: Boolean(process.stdout.isTTY) });
-  const notifier = new Notifier({ redisUrl: config.redis.url, prefix: config.redis.prefix, catalogue, sink: chat, log });
+  const chat = new TerminalChat({
+    input: process.stdin,
+    output: process.stdout,
+    dispatcher: core.dispatcher,
+    user,
+    tty: Boolean(process.stdout.isTTY),
+  });
+  const notifier = new Notifier({
+    redisUrl: config.redis.url,
+    prefix: config.redis.prefix,
+    catalogue,
+    sink: chat,
+    log,
+  });
   notifier.start();
   await chat.run();
   await notifier.close();

@@ -1,5 +1,5 @@
 /** What every subcommand needs: config, a logger, and a clean way to fail. */
-import { loadConfig, type LoadOptions } from '../config/load.js';
+import { type LoadOptions, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../core/errors.js';
 import { createLogger, type Logger } from '../log.js';

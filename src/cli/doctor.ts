@@ -36,14 +36,22 @@ export async function doctorMain(opts: { host?: string }): Promise<void> {
     config = loadConfig();
     add('ok', `configuration is valid (${Object.keys(config.hosts).length} hosts)`);
   } catch (err) {
-    add('fail', (err as OpError).userMessage ?? String(err), 'fix the keys named above in the file VPSOPS_CONFIG points to');
+    add(
+      'fail',
+      (err as OpError).userMessage ?? String(err),
+      'fix the keys named above in the file VPSOPS_CONFIG points to',
+    );
     process.exit(1);
   }
   try {
     checkJobKey(config.secrets.jobKey);
     add('ok', 'VPSOPS_JOB_KEY is set');
   } catch (err) {
-    add('fail', (err as OpError).userMessage, 'export VPSOPS_JOB_KEY=$(openssl rand -hex 32) on the bot and every worker');
+    add(
+      'fail',
+      (err as OpError).userMessage,
+      'export VPSOPS_JOB_KEY=$(openssl rand -hex 32) on the bot and every worker',
+    );
   }
   await checkRedis(config, add);
   const hosts = opts.host ? [opts.host] : Object.keys(config.hosts);
@@ -53,7 +61,11 @@ export async function doctorMain(opts: { host?: string }): Promise<void> {
 }
 
 async function checkRedis(config: Config, add: (l: Level, w: string, f?: string) => void): Promise<void> {
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(config.redis.url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     const info = await redis.info('server');
@@ -61,20 +73,38 @@ async function checkRedis(config: Config, add: (l: Level, w: string, f?: string)
     add('ok', `Redis ${version} answers at ${config.redis.url}`);
     const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];
     if (policy[1] === 'noeviction') add('ok', 'Redis maxmemory-policy is noeviction');
-    else add('warn', `Redis maxmemory-policy is ${policy[1]}: queued jobs could be evicted`, 'set maxmemory-policy noeviction');
+    else
+      add(
+        'warn',
+        `Redis maxmemory-policy is ${policy[1]}: queued jobs could be evicted`,
+        'set maxmemory-policy noeviction',
+      );
     const fleet = new FleetStore(redis, new Keys(config.redis.prefix));
     for (const v of await fleet.hosts(Object.keys(config.hosts))) {
       if (v.lastBeat !== undefined) add('ok', `worker for ${v.name} is reporting`);
-      else add('warn', `no worker is reporting for ${v.name}`, `run: vpsops worker --host ${v.name} (on that host)`);
+      else
+        add(
+          'warn',
+          `no worker is reporting for ${v.name}`,
+          `run: vpsops worker --host ${v.name} (on that host)`,
+        );
     }
   } catch (err) {
-    add('fail', `Redis at ${config.redis.url} does not answer (${(err as Error).message})`, 'start Redis or set REDIS_URL');
+    add(
+      'fail',
+      `Redis at ${config.redis.url} does not answer (${(err as Error).message})`,
+      'start Redis or set REDIS_URL',
+    );
   } finally {
     redis.disconnect();
   }
 }
 
-async function checkHostTools(config: Config, host: string, add: (l: Level, w: string, f?: string) => void): Promise<void> {
+async function checkHostTools(
+  config: Config,
+  host: string,
+  add: (l: Level, w: string, f?: string) => void,
+): Promise<void> {
   let h: ReturnType<typeof hostDriverConfig>;
   try {
     h = hostDriverConfig(config, host);
@@ -85,13 +115,20 @@ async function checkHostTools(config: Config, host: string, add: (l: Level, w: s
   const { vzctl, vzlist, procRoot } = h.openvz;
   try {
     const r = await run(vzctl, ['--version'], { timeoutMs: 10_000 });
-    add(r.exitCode === 0 ? 'ok' : 'fail', `${host}: ${vzctl} ${r.exitCode === 0 ? r.stdout.trim() : `exits ${r.exitCode}`}`);
+    add(
+      r.exitCode === 0 ? 'ok' : 'fail',
+      `${host}: ${vzctl} ${r.exitCode === 0 ? r.stdout.trim() : `exits ${r.exitCode}`}`,
+    );
     await access(vzlist);
     add('ok', `${host}: ${vzlist} is present`);
     await readFile(`${procRoot}/meminfo`, 'utf8');
     add('ok', `${host}: ${procRoot}/meminfo is readable`);
   } catch (err) {
     const msg = err instanceof OpError ? err.userMessage : (err as Error).message;
-    add('warn', `${host}: ${msg}`, `run doctor on ${host} itself, or set hosts.${host}.openvz paths (vzctl, vzlist, procRoot)`);
+    add(
+      'warn',
+      `${host}: ${msg}`,
+      `run doctor on ${host} itself, or set hosts.${host}.openvz paths (vzctl, vzlist, procRoot)`,
+    );
   }
 }

@@ -9,7 +9,7 @@ import { createBotCore } from '../bot.js';
 import { type JobView, jobBlocks } from '../chat/job-message.js';
 import { renderBlocks } from '../chat/render.js';
 import { targetLabel } from '../core/dispatcher.js';
-import { type SerializedError, isErrorCode } from '../core/errors.js';
+import { isErrorCode, type SerializedError } from '../core/errors.js';
 import type { RunResult } from '../core/operation.js';
 import { parseDuration } from '../core/units.js';
 import { connect } from '../queue/connection.js';
@@ -40,10 +40,16 @@ export async function execMain(o: ExecOpts): Promise<void> {
   const core = createBotCore(config, log);
   let status = 0;
   try {
-    const reply = await core.dispatcher.dispatch({ text: o.command, user: o.as, origin: 'exec', ...(o.channel ? { channel: o.channel } : {}) });
+    const reply = await core.dispatcher.dispatch({
+      text: o.command,
+      user: o.as,
+      origin: 'exec',
+      ...(o.channel ? { channel: o.channel } : {}),
+    });
     console.log(renderBlocks(reply.blocks));
     if (!reply.ok) status = 2;
-    else if (reply.jobId && reply.host && o.wait) status = await waitForOutcome(core, reply.jobId, reply.host, timeoutMs);
+    else if (reply.jobId && reply.host && o.wait)
+      status = await waitForOutcome(core, reply.jobId, reply.host, timeoutMs);
   } catch (err) {
     await core.close();
     fail(err);
@@ -52,14 +58,30 @@ export async function execMain(o: ExecOpts): Promise<void> {
   process.exit(status);
 }
 
-async function waitForOutcome(core: ReturnType<typeof createBotCore>, id: string, host: string, timeoutMs: number): Promise<number> {
-  const events = new QueueEvents(hostQueueName(host), { connection: connect({ url: core.config.redis.url, blocking: true }), prefix: core.keys.prefix });
+async function waitForOutcome(
+  core: ReturnType<typeof createBotCore>,
+  id: string,
+  host: string,
+  timeoutMs: number,
+): Promise<number> {
+  const events = new QueueEvents(hostQueueName(host), {
+    connection: connect({ url: core.config.redis.url, blocking: true }),
+    prefix: core.keys.prefix,
+  });
   await events.waitUntilReady();
   const job = await core.jobs.queue(host).getJob(id);
   try {
     if (!job) return 0; // cancelled before it started, already reported
     const r = job.data.request;
-    const view: JobView = { requestId: id, op: r.op, host, targetLabel: targetLabel(r.target), user: r.user, phase: 'done', pct: 100 };
+    const view: JobView = {
+      requestId: id,
+      op: r.op,
+      host,
+      targetLabel: targetLabel(r.target),
+      user: r.user,
+      phase: 'done',
+      pct: 100,
+    };
     try {
       const result = (await job.waitUntilFinished(events, timeoutMs)) as RunResult;
       const op = catalogue.get(r.op);
@@ -72,7 +94,16 @@ async function waitForOutcome(core: ReturnType<typeof createBotCore>, id: string
         return 3;
       }
       const e = parseReason(message);
-      console.log(renderBlocks(jobBlocks({ ...view, phase: e.code === 'CANCELLED' ? 'cancelled' : 'failed', error: e, step: e.message })));
+      console.log(
+        renderBlocks(
+          jobBlocks({
+            ...view,
+            phase: e.code === 'CANCELLED' ? 'cancelled' : 'failed',
+            error: e,
+            step: e.message,
+          }),
+        ),
+      );
       return 1;
     }
   } finally {
@@ -90,4 +121,3 @@ function parseReason(reason: string): SerializedError {
   }
   return { code: 'INTERNAL', message: reason, retryable: false };
 }
-

@@ -25,7 +25,15 @@ export async function workerMain(opts: { host?: string; exitWithParent?: boolean
     const jobKey = checkJobKey(config.secrets.jobKey);
     const h = hostDriverConfig(config, host);
     const driver = createDriver(config, host, log);
-    const worker = await startWorker({ config, host, driver, jobKey, catalogue, log: log.child({ host }), group: h.group });
+    const worker = await startWorker({
+      config,
+      host,
+      driver,
+      jobKey,
+      catalogue,
+      log: log.child({ host }),
+      group: h.group,
+    });
     onShutdown(async (signal) => {
       log.info({ signal }, 'stopping worker');
       await worker.close();

@@ -27,7 +27,12 @@ interface Common<T> {
   default?: T;
 }
 
-function spec<T>(schema: z.ZodType<T, z.ZodTypeDef, string>, hint: string, o: Common<T>, text?: string): ArgSpec<T> {
+function spec<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, string>,
+  hint: string,
+  o: Common<T>,
+  text?: string,
+): ArgSpec<T> {
   const s: ArgSpec<T> = { schema, hint, help: o.help, required: o.required ?? false };
   if (o.default !== undefined) {
     s.defaultValue = o.default;
@@ -61,7 +66,8 @@ export const duration = (o: Common<number> & { defaultText?: string; min?: numbe
     z.string().transform((v, ctx) => {
       const ms = parseDuration(v);
       if (ms === undefined) return custom(ctx, `"${v}" is not a duration; write it like 90s, 10m or 2h`);
-      if (ms < min || ms > max) return custom(ctx, `${v} is out of range (${min / 1000}s to ${max / 3_600_000}h)`);
+      if (ms < min || ms > max)
+        return custom(ctx, `${v} is out of range (${min / 1000}s to ${max / 3_600_000}h)`);
       return ms;
     }),
     'DURATION',
@@ -116,7 +122,10 @@ export const name = (o: Common<string> & { hint?: string }) =>
   spec(
     z.string().transform((v, ctx) => {
       if (NAME_RE.test(v)) return v;
-      return custom(ctx, `"${v}" is not a valid name (letters, digits, ".", "_" and "-", at most 63, not starting with a symbol)`);
+      return custom(
+        ctx,
+        `"${v}" is not a valid name (letters, digits, ".", "_" and "-", at most 63, not starting with a symbol)`,
+      );
     }),
     o.hint ?? 'NAME',
     o,

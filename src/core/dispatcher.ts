@@ -32,7 +32,12 @@ export interface CommandInput {
 }
 
 /** Decides whether a user may run an operation on a target; throws OpError DENIED when not. */
-export type Authorizer = (req: { user: string; channel?: string; op: OperationDef; target: ResolvedTarget }) => Promise<void>;
+export type Authorizer = (req: {
+  user: string;
+  channel?: string;
+  op: OperationDef;
+  target: ResolvedTarget;
+}) => Promise<void>;
 
 export interface DispatcherDeps {
   config: Config;
@@ -67,7 +72,8 @@ export class Dispatcher {
       return await this.handle(input);
     } catch (err) {
       const e = toOpError(err);
-      if (e.code === 'INTERNAL') this.deps.log.error({ err, text: input.text, user: input.user }, 'command failed');
+      if (e.code === 'INTERNAL')
+        this.deps.log.error({ err, text: input.text, user: input.user }, 'command failed');
       return errorReply(e);
     }
   }
@@ -76,32 +82,58 @@ export class Dispatcher {
     const cmd = parseCommand(input.text, this.deps.catalogue);
     const { op } = cmd;
     const live = !op.answer || (op.live?.(cmd.args) ?? false);
-    const target = await resolveTarget(cmd, { inventory: this.services.guestIndex, hostNames: this.services.hostNames }, live);
-    await this.deps.authorize({ user: input.user, op, target, ...(input.channel ? { channel: input.channel } : {}) });
+    const target = await resolveTarget(
+      cmd,
+      { inventory: this.services.guestIndex, hostNames: this.services.hostNames },
+      live,
+    );
+    await this.deps.authorize({
+      user: input.user,
+      op,
+      target,
+      ...(input.channel ? { channel: input.channel } : {}),
+    });
     const args = this.prepare(cmd);
     if (!live) {
-      return await op.answer!({ target, args, user: input.user, config: this.deps.config, services: this.services });
+      return await op.answer!({
+        target,
+        args,
+        user: input.user,
+        config: this.deps.config,
+        services: this.services,
+      });
     }
     return this.enqueue(input, op, target, args);
   }
 
   private prepare(cmd: ParsedCommand): ArgValues {
-    const args = cmd.op.prepare ? cmd.op.prepare({ args: cmd.args, given: cmd.given, config: this.deps.config }) : cmd.args;
+    const args = cmd.op.prepare
+      ? cmd.op.prepare({ args: cmd.args, given: cmd.given, config: this.deps.config })
+      : cmd.args;
     for (const [key, spec] of Object.entries(cmd.op.args)) {
       const v = args[key];
       if (!spec.limit || typeof v !== 'number') continue;
       const { min, max } = this.deps.config.limits[spec.limit];
       const show = spec.limit === 'vcpus' ? String : formatSize;
       if (v < min || v > max) {
-        throw new OpError('BAD_INPUT', `${key}=${show(v)} is out of range: the fleet allows ${show(min)} to ${show(max)}.`, {
-          hint: `Limits are set under limits.${spec.limit} in the config.`,
-        });
+        throw new OpError(
+          'BAD_INPUT',
+          `${key}=${show(v)} is out of range: the fleet allows ${show(min)} to ${show(max)}.`,
+          {
+            hint: `Limits are set under limits.${spec.limit} in the config.`,
+          },
+        );
       }
     }
     return args;
   }
 
-  private async enqueue(input: CommandInput, op: OperationDef, target: ResolvedTarget, args: ArgValues): Promise<Reply> {
+  private async enqueue(
+    input: CommandInput,
+    op: OperationDef,
+    target: ResolvedTarget,
+    args: ArgValues,
+  ): Promise<Reply> {
     const host = target.host;
     if (!host) throw new OpError('INTERNAL', `${op.name}: no host resolved`);
     const request: JobRequest = {
@@ -126,13 +158,21 @@ export class Dispatcher {
       phase: 'queued' as const,
       pct: 0,
     };
-    return { ok: true, ephemeral: false, text: `${op.name} queued as job ${request.id}`, blocks: jobBlocks(view), jobId: request.id, host };
+    return {
+      ok: true,
+      ephemeral: false,
+      text: `${op.name} queued as job ${request.id}`,
+      blocks: jobBlocks(view),
+      jobId: request.id,
+      host,
+    };
   }
 }
 
 /** `web-1 (101)`, the new guest's name, or the host. */
 export function targetLabel(t: ResolvedTarget): string {
-  if (t.guestName !== undefined) return t.guestName !== t.guestId ? `${t.guestName} (${t.guestId})` : t.guestName;
+  if (t.guestName !== undefined)
+    return t.guestName !== t.guestId ? `${t.guestName} (${t.guestId})` : t.guestName;
   return t.word ?? t.host ?? '';
 }
 

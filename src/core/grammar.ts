@@ -45,7 +45,10 @@ export function tokenize(text: string): Token[] {
       inWord = true;
     }
   }
-  if (quote) throw new OpError('BAD_INPUT', 'A quote is not closed.', { hint: 'Close it, e.g. reason="planned work".' });
+  if (quote)
+    throw new OpError('BAD_INPUT', 'A quote is not closed.', {
+      hint: 'Close it, e.g. reason="planned work".',
+    });
   if (inWord) words.push(cur);
   return words.map((w) => {
     const m = KEY_RE.exec(w);
@@ -57,7 +60,14 @@ function bad(op: OperationDef, sentence: string): OpError {
   return new OpError('BAD_INPUT', sentence, { hint: `Usage: ${usage(op)}` });
 }
 
-const TARGET_NOUN = { guest: 'a guest', 'new-guest': 'a name for the new guest', host: 'a host', job: 'a job id', verb: 'a verb', none: '' };
+const TARGET_NOUN = {
+  guest: 'a guest',
+  'new-guest': 'a name for the new guest',
+  host: 'a host',
+  job: 'a job id',
+  verb: 'a verb',
+  none: '',
+};
 
 /** Parses text after `/vps` into a command; throws OpError BAD_INPUT with usage on any problem. */
 export function parseCommand(text: string, catalogue: ReadonlyMap<string, OperationDef>): ParsedCommand {
@@ -74,16 +84,25 @@ export function parseCommand(text: string, catalogue: ReadonlyMap<string, Operat
   const positional = tokens.filter((t) => !t.key).map((t) => t.value);
   if (positional.length > (op.target === 'none' ? 0 : 1)) {
     const extra = positional.slice(op.target === 'none' ? 0 : 1).join(' ');
-    throw bad(op, `Unexpected "${extra}": ${verb} takes ${op.target === 'none' ? 'no target' : `one ${op.target}`}, and options as key=value.`);
+    throw bad(
+      op,
+      `Unexpected "${extra}": ${verb} takes ${op.target === 'none' ? 'no target' : `one ${op.target}`}, and options as key=value.`,
+    );
   }
   const word = positional[0];
   if (word === undefined && op.target !== 'none' && !op.targetOptional) {
     throw bad(op, `${verb} needs ${TARGET_NOUN[op.target]}.`);
   }
   if (word !== undefined && !validWord(op, word)) {
-    throw bad(op, `"${word}" is not a valid ${op.target === 'job' ? 'job id' : 'name'} (letters, digits, ".", "_" and "-", at most 63; a guest may be name@host).`);
+    throw bad(
+      op,
+      `"${word}" is not a valid ${op.target === 'job' ? 'job id' : 'name'} (letters, digits, ".", "_" and "-", at most 63; a guest may be name@host).`,
+    );
   }
-  const { args, given } = parseArgs(op, tokens.filter((t): t is Required<Token> => t.key !== undefined));
+  const { args, given } = parseArgs(
+    op,
+    tokens.filter((t): t is Required<Token> => t.key !== undefined),
+  );
   const cmd: ParsedCommand = { op, args, given };
   if (word !== undefined) cmd.word = word;
   return cmd;
@@ -106,7 +125,9 @@ function parseArgs(op: OperationDef, pairs: Required<Token>[]): { args: ArgValue
     const spec: ArgSpec | undefined = op.args[key];
     if (!spec) {
       const known = Object.keys(op.args);
-      const list = known.length ? didYouMean(key, known) || ` Options: ${known.join(', ')}.` : ` It takes no options.`;
+      const list = known.length
+        ? didYouMean(key, known) || ` Options: ${known.join(', ')}.`
+        : ` It takes no options.`;
       throw bad(op, `${op.name} has no option "${key}".${list}`);
     }
     if (given.has(key)) throw bad(op, `${key}= is given twice.`);

@@ -88,7 +88,8 @@ export function defineOperation(def: OperationDef): OperationDef {
   if (!def.answer && !def.run) throw new Error(`operation ${def.name}: needs answer() or run()`);
   if (!/^[a-z]+$/.test(def.name)) throw new Error(`operation ${def.name}: names are lower-case words`);
   for (const [key, a] of Object.entries(def.args)) {
-    if (a.required && a.defaultValue !== undefined) throw new Error(`${def.name}.${key}: required with a default`);
+    if (a.required && a.defaultValue !== undefined)
+      throw new Error(`${def.name}.${key}: required with a default`);
   }
   return def;
 }
@@ -96,9 +97,14 @@ export function defineOperation(def: OperationDef): OperationDef {
 /** `stop <guest> [force=yes|no] [timeout=DURATION]`, generated from the definition. */
 export function usage(def: OperationDef): string {
   const parts = [`/vps ${def.name}`];
-  const word = { guest: '<guest>', 'new-guest': '<name>', host: '<host>', job: '<job-id>', verb: '<verb>', none: '' }[
-    def.target
-  ];
+  const word = {
+    guest: '<guest>',
+    'new-guest': '<name>',
+    host: '<host>',
+    job: '<job-id>',
+    verb: '<verb>',
+    none: '',
+  }[def.target];
   if (word) parts.push(def.targetOptional ? `[${word}]` : word);
   for (const [key, a] of Object.entries(def.args)) {
     parts.push(a.required ? `${key}=${a.hint}` : `[${key}=${a.hint}]`);

@@ -25,9 +25,13 @@ function checkHost(host: string, hostNames: string[]): string {
 /** The one host a host-bound request goes to when the user did not name one. */
 function onlyHost(verb: string, hostNames: string[]): string {
   if (hostNames.length === 1) return hostNames[0]!;
-  throw new OpError('BAD_INPUT', `${verb} needs host=NAME here, since the fleet has ${hostNames.length} hosts.`, {
-    hint: `Hosts: ${hostNames.join(', ') || 'none configured'}.`,
-  });
+  throw new OpError(
+    'BAD_INPUT',
+    `${verb} needs host=NAME here, since the fleet has ${hostNames.length} hosts.`,
+    {
+      hint: `Hosts: ${hostNames.join(', ') || 'none configured'}.`,
+    },
+  );
 }
 
 async function resolveGuest(word: string, ctx: ResolveContext): Promise<ResolvedTarget> {
@@ -37,11 +41,13 @@ async function resolveGuest(word: string, ctx: ResolveContext): Promise<Resolved
   const invs = await ctx.inventory.inventories(hosts);
   const matches: { host: string; guest: Guest }[] = [];
   for (const h of hosts) {
-    for (const g of invs.get(h)?.guests ?? []) if (g.id === name || g.name === name) matches.push({ host: h, guest: g });
+    for (const g of invs.get(h)?.guests ?? [])
+      if (g.id === name || g.name === name) matches.push({ host: h, guest: g });
   }
   if (matches.length === 0) {
     for (const h of hosts) {
-      for (const g of invs.get(h)?.guests ?? []) if (g.name.toLowerCase() === name.toLowerCase()) matches.push({ host: h, guest: g });
+      for (const g of invs.get(h)?.guests ?? [])
+        if (g.name.toLowerCase() === name.toLowerCase()) matches.push({ host: h, guest: g });
     }
   }
   if (matches.length === 1) {
@@ -54,7 +60,9 @@ async function resolveGuest(word: string, ctx: ResolveContext): Promise<Resolved
   }
   const names = hosts.flatMap((h) => (invs.get(h)?.guests ?? []).map((g) => g.name));
   const silent = hosts.filter((h) => !invs.has(h));
-  const note = silent.length ? ` (${silent.join(', ')} ${silent.length === 1 ? 'has' : 'have'} not reported an inventory yet)` : '';
+  const note = silent.length
+    ? ` (${silent.join(', ')} ${silent.length === 1 ? 'has' : 'have'} not reported an inventory yet)`
+    : '';
   throw new OpError('GUEST_NOT_FOUND', `No guest named "${name}"${note}.${didYouMean(name, names)}`, {
     hint: 'See /vps list for the guests you can use.',
   });
@@ -63,19 +71,29 @@ async function resolveGuest(word: string, ctx: ResolveContext): Promise<Resolved
 async function resolveNewGuest(cmd: ParsedCommand, ctx: ResolveContext): Promise<ResolvedTarget> {
   const word = cmd.word!;
   if (!NAME_RE.test(word)) {
-    throw new OpError('BAD_INPUT', `"${word}" is not a valid guest name (letters, digits, ".", "_" and "-", at most 63).`);
+    throw new OpError(
+      'BAD_INPUT',
+      `"${word}" is not a valid guest name (letters, digits, ".", "_" and "-", at most 63).`,
+    );
   }
   const requested = cmd.args.host as string | undefined;
-  const host = requested !== undefined ? checkHost(requested, ctx.hostNames) : onlyHost(cmd.op.name, ctx.hostNames);
+  const host =
+    requested !== undefined ? checkHost(requested, ctx.hostNames) : onlyHost(cmd.op.name, ctx.hostNames);
   const inv = (await ctx.inventory.inventories([host])).get(host);
   if (inv?.guests.some((g) => g.name === word || g.id === word)) {
-    throw new OpError('ALREADY_EXISTS', `A guest named "${word}" already exists on ${host}.`, { hint: 'Pick another name.' });
+    throw new OpError('ALREADY_EXISTS', `A guest named "${word}" already exists on ${host}.`, {
+      hint: 'Pick another name.',
+    });
   }
   return { kind: 'new-guest', host, word };
 }
 
 /** Resolves the target of a parsed command; `live` says whether it goes to a host queue. */
-export async function resolveTarget(cmd: ParsedCommand, ctx: ResolveContext, live: boolean): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  cmd: ParsedCommand,
+  ctx: ResolveContext,
+  live: boolean,
+): Promise<ResolvedTarget> {
   const { op, word } = cmd;
   switch (op.target) {
     case 'guest':
@@ -90,7 +108,10 @@ export async function resolveTarget(cmd: ParsedCommand, ctx: ResolveContext, liv
     case 'none': {
       if (!live) return { kind: 'none' };
       const h = cmd.args.host as string | undefined;
-      return { kind: 'none', host: h !== undefined ? checkHost(h, ctx.hostNames) : onlyHost(op.name, ctx.hostNames) };
+      return {
+        kind: 'none',
+        host: h !== undefined ? checkHost(h, ctx.hostNames) : onlyHost(op.name, ctx.hostNames),
+      };
     }
   }
 }

@@ -9,7 +9,8 @@ import type { JobRequest, SignedJob } from './request.js';
 /** JSON with object keys sorted at every level; undefined members dropped; stable across processes. */
 export function canonicalize(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('cannot sign a non-finite number');
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new Error('cannot sign a non-finite number');
     return JSON.stringify(value) ?? 'null';
   }
   if (Array.isArray(value)) return `[${value.map(canonicalize).join(',')}]`;
@@ -40,7 +41,12 @@ export function sign(request: JobRequest, key: string): SignedJob {
 export function verify(job: unknown, key: string): job is SignedJob {
   if (typeof job !== 'object' || job === null) return false;
   const { request, sig } = job as Partial<SignedJob>;
-  if (typeof sig !== 'string' || !/^[0-9a-f]{64}$/.test(sig) || typeof request !== 'object' || request === null) {
+  if (
+    typeof sig !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(sig) ||
+    typeof request !== 'object' ||
+    request === null
+  ) {
     return false;
   }
   let expected: Buffer;

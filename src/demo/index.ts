@@ -45,7 +45,11 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     say('Starting the vpsops demo…');
     const redis = await ensureRedis(o.env, dir, say);
     if (redis.stop) stack.push(redis.stop);
-    const sim = await createSimHost({ dir: join(dir, HOST), containers: DEMO_CONTAINERS, delays: DEMO_DELAYS });
+    const sim = await createSimHost({
+      dir: join(dir, HOST),
+      containers: DEMO_CONTAINERS,
+      delays: DEMO_DELAYS,
+    });
     const configFile = join(dir, 'config.yaml');
     await writeFile(configFile, stringify(await demoConfig(sim)));
     const jobKey = o.env.VPSOPS_JOB_KEY ?? randomBytes(32).toString('hex');
@@ -65,7 +69,13 @@ export async function runDemo(o: DemoOptions): Promise<void> {
       tty: o.tty,
       extra: { sim: simCommand(sim.dir) },
     });
-    const notifier = new Notifier({ redisUrl: config.redis.url, prefix: config.redis.prefix, catalogue, sink: chat, log });
+    const notifier = new Notifier({
+      redisUrl: config.redis.url,
+      prefix: config.redis.prefix,
+      catalogue,
+      sink: chat,
+      log,
+    });
     notifier.start();
     stack.push(() => notifier.close());
     say(`Ready: OpenVZ host ${HOST} (simulated) with ${DEMO_CONTAINERS.length} containers. Logs: ${dir}`);
@@ -78,15 +88,26 @@ export async function runDemo(o: DemoOptions): Promise<void> {
 }
 
 /** config/demo.yaml with the simulator's paths filled in for the demo host. */
-async function demoConfig(sim: { vzctl: string; vzlist: string; procRoot: string; dir: string }): Promise<Record<string, unknown>> {
-  const base = parseYaml(await readFile(join(packageRoot(), 'config', 'demo.yaml'), 'utf8')) as Record<string, unknown>;
+async function demoConfig(sim: {
+  vzctl: string;
+  vzlist: string;
+  procRoot: string;
+  dir: string;
+}): Promise<Record<string, unknown>> {
+  const base = parseYaml(await readFile(join(packageRoot(), 'config', 'demo.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const paths = { vzctl: sim.vzctl, vzlist: sim.vzlist, procRoot: sim.procRoot, diskRoot: sim.dir };
   return deepMerge(base, { hosts: { [HOST]: { openvz: paths } } });
 }
 
 function startWorkerChild(env: Record<string, string>, logFile: string): Daemon {
   const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
-  return spawnDaemon(process.execPath, [cli, 'worker', '--host', HOST, '--exit-with-parent'], { env, logFile });
+  return spawnDaemon(process.execPath, [cli, 'worker', '--host', HOST, '--exit-with-parent'], {
+    env,
+    logFile,
+  });
 }
 
 function simCommand(dir: string) {

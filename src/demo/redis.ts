@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { OpError } from '../core/errors.js';
-import { run } from '../drivers/exec.js';
 import { hasRedisServer, startRedis } from '../dev/redis-server.js';
+import { run } from '../drivers/exec.js';
 
 export async function ensureRedis(
   env: Readonly<Record<string, string | undefined>>,
@@ -37,6 +37,9 @@ async function installRedis(say: (t: string) => void): Promise<void> {
     res = await run('apt-get', ['install', '-y', '-q', 'redis-server'], { env, timeoutMs });
   }
   if (res.exitCode !== 0 || !(await hasRedisServer())) {
-    throw new OpError('CONFIG', 'Installing redis-server failed.', { detail: res.stderr, hint: 'Run: apt-get install -y redis-server' });
+    throw new OpError('CONFIG', 'Installing redis-server failed.', {
+      detail: res.stderr,
+      hint: 'Run: apt-get install -y redis-server',
+    });
   }
 }

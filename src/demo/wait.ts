@@ -6,7 +6,12 @@ import type { Daemon } from '../drivers/exec.js';
 import { FleetStore } from '../queue/fleet.js';
 import { Keys } from '../queue/keys.js';
 
-export async function waitForHost(config: Config, host: string, worker: Daemon, timeoutMs: number): Promise<void> {
+export async function waitForHost(
+  config: Config,
+  host: string,
+  worker: Daemon,
+  timeoutMs: number,
+): Promise<void> {
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
   const fleet = new FleetStore(redis, new Keys(config.redis.prefix));
   let exited: number | undefined | null = null;
@@ -16,12 +21,16 @@ export async function waitForHost(config: Config, host: string, worker: Daemon, 
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (exited !== null) throw new OpError('INTERNAL', `The worker for ${host} exited (status ${exited}); see its log.`);
+      if (exited !== null)
+        throw new OpError('INTERNAL', `The worker for ${host} exited (status ${exited}); see its log.`);
       const [v] = await fleet.hosts([host]);
       if (v?.lastBeat !== undefined && v.inventory) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new OpError('TIMEOUT', `The worker for ${host} did not report within ${timeoutMs / 1000}s; see its log.`);
+    throw new OpError(
+      'TIMEOUT',
+      `The worker for ${host} did not report within ${timeoutMs / 1000}s; see its log.`,
+    );
   } finally {
     redis.disconnect();
   }

@@ -55,13 +55,27 @@ async function waitForPing(url: string, daemon: Daemon, timeoutMs: number): Prom
     }
     await new Promise((res) => setTimeout(res, 50));
   }
-  throw new OpError('INTERNAL', `redis-server did not answer on ${url}${exited ? ' (it exited; is the port taken?)' : ''}.`);
+  throw new OpError(
+    'INTERNAL',
+    `redis-server did not answer on ${url}${exited ? ' (it exited; is the port taken?)' : ''}.`,
+  );
 }
 
 /** Starts redis-server with no persistence, bound to 127.0.0.1 on a free port. */
 export async function startRedis(opts: { dir?: string; logFile?: string } = {}): Promise<PrivateRedis> {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   if (opts.dir) {
     await mkdir(opts.dir, { recursive: true });
     args.push('--dir', opts.dir);

@@ -22,14 +22,19 @@ export interface ExecResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
-// Guard against argument injection through option-looking values that a caller forgot to validate.
+// Control characters have no business on a command line; refuse them even if a caller forgot.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /**
  * Runs `file` with `args` and resolves with exit code and output, whatever the exit code.
  * Throws OpError TIMEOUT or CANCELLED when the call was stopped, HYPERVISOR when it could not start.
  */
-export async function run(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+export async function run(
+  file: string,
+  args: readonly string[],
+  opts: ExecOptions = {},
+): Promise<ExecResult> {
   for (const a of args) {
     if (CONTROL_CHARS.test(a)) throw new OpError('BAD_INPUT', 'An argument contains control characters.');
   }
@@ -55,7 +60,8 @@ export async function run(file: string, args: readonly string[], opts: ExecOptio
   if (res.isCanceled) throw new OpError('CANCELLED', 'The operation was cancelled.');
   if (res.failed && res.exitCode === undefined) {
     const code = (res.cause as NodeJS.ErrnoException | undefined)?.code;
-    const why = code === 'ENOENT' ? 'was not found' : code === 'EACCES' ? 'is not executable' : 'could not be run';
+    const why =
+      code === 'ENOENT' ? 'was not found' : code === 'EACCES' ? 'is not executable' : 'could not be run';
     throw new OpError('HYPERVISOR', `${file} ${why}; check the path in the config.`, {
       cause: res.cause,
       detail: res.message,

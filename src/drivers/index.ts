@@ -1,6 +1,7 @@
 /** Builds the driver of one host from the configuration. */
-import type { Config } from '../config/schema.js';
+
 import { hostDriverConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { OpError } from '../core/errors.js';
 import type { Logger } from '../log.js';
 import { OpenVzDriver } from './openvz/index.js';
@@ -20,5 +21,8 @@ export function createDriver(config: Config, host: string, log: Logger): Hypervi
       logger: log.child({ driver: 'openvz' }),
     });
   }
-  throw new OpError('UNSUPPORTED', `Host ${host} is a KVM host, and this build of vpsops has no KVM driver yet.`);
+  throw new OpError(
+    'UNSUPPORTED',
+    `Host ${host} is a KVM host, and this build of vpsops has no KVM driver yet.`,
+  );
 }

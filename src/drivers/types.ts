@@ -86,7 +86,14 @@ export interface Snapshot {
   parent?: string;
 }
 
-export type GuestEventType = 'started' | 'stopped' | 'crashed' | 'paused' | 'resumed' | 'created' | 'destroyed';
+export type GuestEventType =
+  | 'started'
+  | 'stopped'
+  | 'crashed'
+  | 'paused'
+  | 'resumed'
+  | 'created'
+  | 'destroyed';
 
 export interface GuestEvent {
   type: GuestEventType;

@@ -61,7 +61,11 @@ export class FleetStore {
       await this.redis.set(this.keys.inventory(inv.host), data);
       return;
     }
-    await this.redis.multi().set(this.keys.inventory(inv.host), data).publish(this.keys.inventoryChannel, inv.host).exec();
+    await this.redis
+      .multi()
+      .set(this.keys.inventory(inv.host), data)
+      .publish(this.keys.inventoryChannel, inv.host)
+      .exec();
   }
 
   /** Everything known about the given hosts, in two round trips. */

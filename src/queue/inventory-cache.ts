@@ -66,7 +66,8 @@ export class InventoryCache implements InventorySource {
     missing.forEach((h, i) => {
       const inv = fetched.get(h);
       if (inv) out.set(h, inv);
-      if (wasLive && this.live && (this.generation.get(h) ?? 0) === gens[i]) this.entries.set(h, { inv, at: now });
+      if (wasLive && this.live && (this.generation.get(h) ?? 0) === gens[i])
+        this.entries.set(h, { inv, at: now });
     });
     return out;
   }

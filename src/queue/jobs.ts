@@ -11,7 +11,15 @@ import type { SignedJob } from '../core/request.js';
 import { hostQueueName, type Keys } from './keys.js';
 import type { NotifyPublisher } from './notify.js';
 
-export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'prioritized' | 'waiting-children' | 'unknown';
+export type JobState =
+  | 'waiting'
+  | 'delayed'
+  | 'active'
+  | 'completed'
+  | 'failed'
+  | 'prioritized'
+  | 'waiting-children'
+  | 'unknown';
 
 export interface FoundJob {
   host: string;
@@ -76,10 +84,14 @@ export class JobStore {
    */
   async cancel(id: string, by: string): Promise<{ state: JobState; host: string }> {
     const found = await this.find(id);
-    if (!found) throw new OpError('JOB_NOT_FOUND', `No job with id ${id}.`, { hint: 'See /vps jobs for recent jobs.' });
+    if (!found)
+      throw new OpError('JOB_NOT_FOUND', `No job with id ${id}.`, { hint: 'See /vps jobs for recent jobs.' });
     const { job, state, host } = found;
     if (state === 'completed' || state === 'failed') {
-      throw new OpError('BAD_INPUT', `Job ${id} already ${state === 'completed' ? 'finished' : 'failed'}; nothing to cancel.`);
+      throw new OpError(
+        'BAD_INPUT',
+        `Job ${id} already ${state === 'completed' ? 'finished' : 'failed'}; nothing to cancel.`,
+      );
     }
     const abortRunning = async () => {
       await this.redis.publish(this.keys.cancelChannel(host), JSON.stringify({ id, by }));
@@ -115,7 +127,13 @@ export class JobStore {
     const perHost = await Promise.all(
       opts.hosts.map(async (host) => {
         const q = this.queue(host);
-        const lists = await Promise.all(states.map((s) => q.getJobs([s as JobType], 0, opts.limit - 1).then((js) => js.map((job) => ({ host, job, state: s })))));
+        const lists = await Promise.all(
+          states.map((s) =>
+            q
+              .getJobs([s as JobType], 0, opts.limit - 1)
+              .then((js) => js.map((job) => ({ host, job, state: s }))),
+          ),
+        );
         return lists.flat();
       }),
     );

@@ -51,7 +51,12 @@ export class NotifyPublisher {
     this.queue = new Queue<Notice>(NOTIFY_QUEUE, {
       connection,
       prefix,
-      defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 1000 }, attempts: 5, backoff: 1000 },
+      defaultJobOptions: {
+        removeOnComplete: true,
+        removeOnFail: { count: 1000 },
+        attempts: 5,
+        backoff: 1000,
+      },
     });
   }
 

@@ -49,10 +49,21 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const fleet = new FleetStore(redis, keys);
   const notify = new NotifyPublisher(redis, keys.prefix);
   const [info, capacity] = await Promise.all([driver.info(), driver.capacity()]);
-  await fleet.register({ host, kind: driver.kind, group: o.group, capacity, versions: info.versions, pid: process.pid, startedAt: Date.now() });
+  await fleet.register({
+    host,
+    kind: driver.kind,
+    group: o.group,
+    capacity,
+    versions: info.versions,
+    pid: process.pid,
+    startedAt: Date.now(),
+  });
   const ttl = config.worker.heartbeatTtl;
   await fleet.heartbeat(host, ttl);
-  const beat = setInterval(() => fleet.heartbeat(host, ttl).catch((err) => log.warn({ err }, 'heartbeat failed')), config.worker.heartbeatInterval);
+  const beat = setInterval(
+    () => fleet.heartbeat(host, ttl).catch((err) => log.warn({ err }, 'heartbeat failed')),
+    config.worker.heartbeatInterval,
+  );
   const inventory = new InventoryPublisher(host, driver, fleet, log, config.worker.inventoryInterval);
   await inventory.refresh();
   inventory.start();
@@ -62,7 +73,13 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   // Cancels that arrive before their job is running here (a race with pick-up) are remembered.
   const early = new Map<string, number>();
   const runner = new JobRunner({
-    host, driver, catalogue: o.catalogue, jobKey: o.jobKey, notify, log, intents,
+    host,
+    driver,
+    catalogue: o.catalogue,
+    jobKey: o.jobKey,
+    notify,
+    log,
+    intents,
     locks: new GuestLocks(),
     slots: new Semaphore(config.worker.concurrency),
     onChange: () => withinMs(inventory.refresh(), INVENTORY_WAIT_MS),

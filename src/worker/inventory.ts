@@ -57,7 +57,10 @@ export class InventoryPublisher {
       try {
         const guests = await this.driver.list();
         this.last = guests;
-        const membership = guests.map((g) => `${g.id}\u0000${g.name}`).sort().join('\u0001');
+        const membership = guests
+          .map((g) => `${g.id}\u0000${g.name}`)
+          .sort()
+          .join('\u0001');
         const changed = membership !== this.membership;
         this.membership = membership;
         this.fleet

@@ -43,12 +43,19 @@ export class JobRunner {
   process = async (job: Job<SignedJob>, _token?: string, signal?: AbortSignal): Promise<RunResult> => {
     const request = this.admit(job);
     const op = this.d.catalogue.get(request.op)!;
-    const log = this.d.log.child({ jobId: job.id, op: op.name, guest: request.target.guestId, user: request.user });
+    const log = this.d.log.child({
+      jobId: job.id,
+      op: op.name,
+      guest: request.target.guestId,
+      user: request.user,
+    });
     const jobSignal = signal ?? new AbortController().signal;
     const notice = (phase: JobPhase, extra: Partial<JobNotice> = {}) => this.publish(request, phase, extra);
     if (this.d.cancelledEarly(request.id)) {
       await notice('cancelled', { step: 'cancelled before it started' });
-      throw new UnrecoverableError(JSON.stringify(new OpError('CANCELLED', 'The job was cancelled.').toJSON()));
+      throw new UnrecoverableError(
+        JSON.stringify(new OpError('CANCELLED', 'The job was cancelled.').toJSON()),
+      );
     }
     const lockKey = request.target.guestId ?? request.target.word ?? `host:${op.name}`;
     const releaseGuest = await this.d.locks.acquire(lockKey, jobSignal);
@@ -99,9 +106,12 @@ export class JobRunner {
   private admit(job: Job<SignedJob>): JobRequest {
     const refuse = (why: string): never => {
       this.d.log.warn({ security: true, jobId: job.id, host: this.d.host, why }, 'refused job');
-      throw new UnrecoverableError(JSON.stringify(new OpError('SIGNATURE', `The job was refused: ${why}.`).toJSON()));
+      throw new UnrecoverableError(
+        JSON.stringify(new OpError('SIGNATURE', `The job was refused: ${why}.`).toJSON()),
+      );
     };
-    if (!verify(job.data, this.d.jobKey)) return refuse('its signature is missing or does not match its content');
+    if (!verify(job.data, this.d.jobKey))
+      return refuse('its signature is missing or does not match its content');
     const { request } = job.data;
     if (request.id !== job.id) return refuse(`it was signed as ${request.id} but queued as ${job.id}`);
     if (request.host !== this.d.host) return refuse(`it is for host ${request.host}, not ${this.d.host}`);
@@ -111,7 +121,10 @@ export class JobRunner {
 
   private explain(err: unknown, jobSignal: AbortSignal, timeout: AbortSignal, op: OperationDef): OpError {
     if (timeout.aborted && !jobSignal.aborted) {
-      return new OpError('TIMEOUT', `${op.name} did not finish within ${formatDuration(op.timeoutMs)} and was stopped.`);
+      return new OpError(
+        'TIMEOUT',
+        `${op.name} did not finish within ${formatDuration(op.timeoutMs)} and was stopped.`,
+      );
     }
     if (jobSignal.aborted) {
       const by = typeof jobSignal.reason === 'string' ? jobSignal.reason : 'a cancel request';
@@ -120,13 +133,28 @@ export class JobRunner {
     return toOpError(err);
   }
 
-  private async failed(job: Job<SignedJob>, op: OperationDef, request: JobRequest, e: OpError, startedAt: number, log: Logger) {
+  private async failed(
+    job: Job<SignedJob>,
+    op: OperationDef,
+    request: JobRequest,
+    e: OpError,
+    startedAt: number,
+    log: Logger,
+  ) {
     const attempts = job.opts.attempts ?? 1;
     const last = job.attemptsMade + 1 >= attempts;
     const retry = op.retryable && e.retryable && !last;
-    log[e.code === 'INTERNAL' ? 'error' : 'info']({ err: e.cause ?? e, code: e.code, retry }, 'operation failed');
+    log[e.code === 'INTERNAL' ? 'error' : 'info'](
+      { err: e.cause ?? e, code: e.code, retry },
+      'operation failed',
+    );
     const phase: JobPhase = retry ? 'retrying' : e.code === 'CANCELLED' ? 'cancelled' : 'failed';
-    await this.publish(request, phase, { error: e.toJSON(), startedAt, attempt: job.attemptsMade + 1, ...(phase === 'cancelled' ? { step: e.userMessage } : {}) });
+    await this.publish(request, phase, {
+      error: e.toJSON(),
+      startedAt,
+      attempt: job.attemptsMade + 1,
+      ...(phase === 'cancelled' ? { step: e.userMessage } : {}),
+    });
     const message = JSON.stringify(e.toJSON());
     return retry ? new Error(message) : new UnrecoverableError(message);
   }

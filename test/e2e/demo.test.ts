@@ -53,7 +53,9 @@ describe('vpsops demo', () => {
   it('takes a snapshot and lists it', async () => {
     demo.mark();
     demo.send('/vps snapshot db-1 name=before-upgrade');
-    await demo.waitFor(/✅ snapshot db-1 \(103\) on vz-1: done in [\d.]+s: Snapshot before-upgrade of db-1 \(103\) was taken/);
+    await demo.waitFor(
+      /✅ snapshot db-1 \(103\) on vz-1: done in [\d.]+s: Snapshot before-upgrade of db-1 \(103\) was taken/,
+    );
     demo.mark();
     demo.send('/vps snapshots db-1');
     await demo.waitFor(/db-1 \(103\) has 1 snapshot\.[\s\S]*before-upgrade/);
@@ -68,7 +70,9 @@ describe('vpsops demo', () => {
     demo.send('/vps start web-3');
     await demo.waitFor(/❌ No guest named "web-3"\. Did you mean "web-1" or "web-2"\?/);
     demo.send('/vps stop web-2 force=maybe');
-    await demo.waitFor(/❌ force: expected yes or no, got "maybe"\.\nUsage: \/vps stop <guest> \[force=yes\|no\] \[timeout=DURATION\]/);
+    await demo.waitFor(
+      /❌ force: expected yes or no, got "maybe"\.\nUsage: \/vps stop <guest> \[force=yes\|no\] \[timeout=DURATION\]/,
+    );
   });
 
   it('cancels a running operation', async () => {
@@ -80,7 +84,10 @@ describe('vpsops demo', () => {
     demo.mark();
     demo.send(`/vps cancel ${id}`);
     await demo.waitFor(new RegExp(`Cancelling job ${id} on vz-1`));
-    await demo.waitFor(/🚫 start build-1 \(105\) on vz-1: cancelled \(The operation was cancelled \(cancelled by alice\)\.\)/, 6_000);
+    await demo.waitFor(
+      /🚫 start build-1 \(105\) on vz-1: cancelled \(The operation was cancelled \(cancelled by alice\)\.\)/,
+      6_000,
+    );
     demo.send('/sim delay start 0');
   });
 

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { type Daemon, spawnDaemon } from '../../src/drivers/exec.js';
 import { createSimHost } from '../../src/drivers/openvz/simulator/index.js';
 import { TEST_JOB_KEY } from '../helpers/config.js';
@@ -32,13 +32,21 @@ beforeAll(async () => {
   writeFileSync(
     configFile,
     stringify({
-      hosts: { 'vz-1': { kind: 'openvz', openvz: { vzctl: sim.vzctl, vzlist: sim.vzlist, procRoot: sim.procRoot, diskRoot: dir } } },
+      hosts: {
+        'vz-1': {
+          kind: 'openvz',
+          openvz: { vzctl: sim.vzctl, vzlist: sim.vzlist, procRoot: sim.procRoot, diskRoot: dir },
+        },
+      },
       worker: { heartbeatInterval: '1s', heartbeatTtl: '3s' },
       log: { level: 'warn' },
     }),
   );
   env = { REDIS_URL: redis.url, VPSOPS_CONFIG: configFile, VPSOPS_JOB_KEY: TEST_JOB_KEY };
-  worker = spawnDaemon(process.execPath, [CLI, 'worker', '--host', 'vz-1'], { env, logFile: join(dir, 'worker.log') });
+  worker = spawnDaemon(process.execPath, [CLI, 'worker', '--host', 'vz-1'], {
+    env,
+    logFile: join(dir, 'worker.log'),
+  });
   // The first answer that is not "no inventory yet" means the worker is up.
   for (let i = 0; i < 100; i++) {
     const r = await execa(process.execPath, [CLI, 'exec', '/vps list', '--as', 'ci'], { env, reject: false });
@@ -75,7 +83,9 @@ describe('vpsops exec', () => {
   it('exits 2 when the command is refused, and enqueues nothing', async () => {
     const bad = await vpsExec('/vps strat web-1');
     expect(bad.exitCode).toBe(2);
-    expect(bad.stdout).toBe('❌ Unknown command "strat". Did you mean "start"?\nType /vps help to see the commands.');
+    expect(bad.stdout).toBe(
+      '❌ Unknown command "strat". Did you mean "start"?\nType /vps help to see the commands.',
+    );
     const unknown = await vpsExec('/vps stop nosuch');
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stdout).toMatch(/No guest named "nosuch"/);
@@ -110,7 +120,10 @@ describe('vpsops CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpsops-badconf-'));
     const file = join(dir, 'c.yaml');
     writeFileSync(file, 'hosts:\n  vz-1: { kind: xen }\n');
-    const r = await execa(process.execPath, [CLI, 'worker', '--host', 'vz-1'], { env: { VPSOPS_CONFIG: file }, reject: false });
+    const r = await execa(process.execPath, [CLI, 'worker', '--host', 'vz-1'], {
+      env: { VPSOPS_CONFIG: file },
+      reject: false,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('hosts.vz-1.kind: expected "kvm" or "openvz"');
   });

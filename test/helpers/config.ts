@@ -5,5 +5,8 @@ import type { Config } from '../../src/config/schema.js';
 export const TEST_JOB_KEY = 'test-job-key-0123456789abcdef0123456789abcdef';
 
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: { VPSOPS_JOB_KEY: TEST_JOB_KEY }, overrides: [{ log: { level: 'silent' } }, overrides] });
+  return loadConfig({
+    env: { VPSOPS_JOB_KEY: TEST_JOB_KEY },
+    overrides: [{ log: { level: 'silent' } }, overrides],
+  });
 }

@@ -1,5 +1,5 @@
 /** Drives a real process through stdin and waits for what it prints (no sleeps, no mocks). */
-import { type ResultPromise, execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 
 export interface Driven {
   send(line: string): void;

@@ -17,7 +17,13 @@ import { useRedis } from '../helpers/redis.js';
 
 const redisServer = useRedis();
 const guest = (id: string, name: string, state: Guest['state'] = 'running'): Guest => ({
-  id, name, state, vcpus: 1, memoryBytes: 1024 ** 3, diskBytes: 20 * 1024 ** 3, ips: [`10.0.0.${id.slice(-2)}`],
+  id,
+  name,
+  state,
+  vcpus: 1,
+  memoryBytes: 1024 ** 3,
+  diskBytes: 20 * 1024 ** 3,
+  ips: [`10.0.0.${id.slice(-2)}`],
 });
 
 let redis: Redis;
@@ -34,7 +40,8 @@ async function jobCount(host: string): Promise<number> {
   return n;
 }
 
-const run = (text: string, user = 'alice') => dispatcher.dispatch({ text, user, channel: 'C1', origin: 'test' });
+const run = (text: string, user = 'alice') =>
+  dispatcher.dispatch({ text, user, channel: 'C1', origin: 'test' });
 
 beforeAll(async () => {
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
@@ -43,11 +50,35 @@ beforeAll(async () => {
   notify = new NotifyPublisher(redis, 'vpsops');
   const c = config();
   jobs = new JobStore(redis, keys, c, notify);
-  dispatcher = new Dispatcher({ config: c, catalogue, fleet, jobs, jobKey: TEST_JOB_KEY, log: createLogger('silent'), authorize: allowAll });
+  dispatcher = new Dispatcher({
+    config: c,
+    catalogue,
+    fleet,
+    jobs,
+    jobKey: TEST_JOB_KEY,
+    log: createLogger('silent'),
+    authorize: allowAll,
+  });
   const now = Date.now();
-  await fleet.publishInventory({ host: 'vz-1', at: now, guests: [guest('101', 'web-1'), guest('102', 'db-1'), guest('103', 'mail-1', 'stopped')] });
-  await fleet.publishInventory({ host: 'vz-2', at: now, guests: [guest('201', 'web-1'), guest('202', 'shop-1')] });
-  await fleet.register({ host: 'vz-1', kind: 'openvz', group: 'eu', capacity: { cpus: 8, memoryBytes: 16 * 1024 ** 3, swapBytes: 0, diskBytes: 500 * 1024 ** 3 }, versions: { vzctl: '4.11.1' }, pid: 1, startedAt: now });
+  await fleet.publishInventory({
+    host: 'vz-1',
+    at: now,
+    guests: [guest('101', 'web-1'), guest('102', 'db-1'), guest('103', 'mail-1', 'stopped')],
+  });
+  await fleet.publishInventory({
+    host: 'vz-2',
+    at: now,
+    guests: [guest('201', 'web-1'), guest('202', 'shop-1')],
+  });
+  await fleet.register({
+    host: 'vz-1',
+    kind: 'openvz',
+    group: 'eu',
+    capacity: { cpus: 8, memoryBytes: 16 * 1024 ** 3, swapBytes: 0, diskBytes: 500 * 1024 ** 3 },
+    versions: { vzctl: '4.11.1' },
+    pid: 1,
+    startedAt: now,
+  });
   await fleet.heartbeat('vz-1', 60_000);
 });
 
@@ -65,7 +96,14 @@ describe('dispatcher', () => {
     expect(renderBlocks(reply.blocks)).toContain('stop db-1 (102) on vz-1: queued');
     const job = await jobs.queue('vz-1').getJob(reply.jobId!);
     expect(verify(job!.data, TEST_JOB_KEY)).toBe(true);
-    expect(job!.data.request).toMatchObject({ op: 'stop', host: 'vz-1', user: 'alice', channel: 'C1', args: { force: true, timeout: 60_000 }, target: { guestId: '102', guestName: 'db-1' } });
+    expect(job!.data.request).toMatchObject({
+      op: 'stop',
+      host: 'vz-1',
+      user: 'alice',
+      channel: 'C1',
+      args: { force: true, timeout: 60_000 },
+      target: { guestId: '102', guestName: 'db-1' },
+    });
     expect(job!.opts.attempts).toBe(3);
     expect(job!.opts.removeOnComplete).toEqual({ count: 1000, age: 7 * 86_400 });
   });
@@ -81,8 +119,18 @@ describe('dispatcher', () => {
 
   it('the same request id never makes a second job', async () => {
     const before = await jobCount('vz-1');
-    const a = await dispatcher.dispatch({ text: 'reboot mail-1', user: 'alice', origin: 'test', requestId: 'fixedid01' });
-    const b = await dispatcher.dispatch({ text: 'reboot mail-1', user: 'alice', origin: 'test', requestId: 'fixedid01' });
+    const a = await dispatcher.dispatch({
+      text: 'reboot mail-1',
+      user: 'alice',
+      origin: 'test',
+      requestId: 'fixedid01',
+    });
+    const b = await dispatcher.dispatch({
+      text: 'reboot mail-1',
+      user: 'alice',
+      origin: 'test',
+      requestId: 'fixedid01',
+    });
     expect(a.jobId).toBe('fixedid01');
     expect(b.jobId).toBe('fixedid01');
     expect(await jobCount('vz-1')).toBe(before + 1);
@@ -96,8 +144,16 @@ describe('dispatcher', () => {
       ['start db-1@vz-9', 'HOST_NOT_FOUND', 'No host named "vz-9". Did you mean "vz-1" or "vz-2"?'],
       ['list host=vz-3', 'HOST_NOT_FOUND', /^No host named "vz-3"\. Did you mean/],
       ['frobnicate', 'BAD_INPUT', 'Unknown command "frobnicate".'],
-      ['create shop-9 host=vz-1 memory=2T', 'BAD_INPUT', 'memory=2T is out of range: the fleet allows 128M to 1T.'],
-      ['create shop-9 host=vz-1 disk=100M', 'BAD_INPUT', 'disk=100M is out of range: the fleet allows 1G to 16T.'],
+      [
+        'create shop-9 host=vz-1 memory=2T',
+        'BAD_INPUT',
+        'memory=2T is out of range: the fleet allows 128M to 1T.',
+      ],
+      [
+        'create shop-9 host=vz-1 disk=100M',
+        'BAD_INPUT',
+        'disk=100M is out of range: the fleet allows 1G to 16T.',
+      ],
       ['create shop-9', 'BAD_INPUT', 'create needs host=NAME here, since the fleet has 2 hosts.'],
       ['create shop-1 host=vz-2', 'ALREADY_EXISTS', 'A guest named "shop-1" already exists on vz-2.'],
       ['create shop-9 host=vz-1 plan=huge', 'BAD_INPUT', 'No plan named "huge".'],
@@ -118,13 +174,21 @@ describe('dispatcher', () => {
 
   it('usage follows the sentence of a bad argument', async () => {
     const r = await run('stop db-1 force=maybe');
-    expect(renderBlocks(r.blocks)).toBe('❌ force: expected yes or no, got "maybe".\nUsage: /vps stop <guest> [force=yes|no] [timeout=DURATION]');
+    expect(renderBlocks(r.blocks)).toBe(
+      '❌ force: expected yes or no, got "maybe".\nUsage: /vps stop <guest> [force=yes|no] [timeout=DURATION]',
+    );
   });
 
   it('create resolves the plan into the signed job', async () => {
     const r = await run('create shop-3 host=vz-1 plan=medium memory=6G');
     const job = await jobs.queue('vz-1').getJob(r.jobId!);
-    expect(job!.data.request.args).toMatchObject({ plan: 'medium', vcpus: 2, memory: 6 * 1024 ** 3, disk: 60 * 1024 ** 3, template: 'debian-12-x86_64' });
+    expect(job!.data.request.args).toMatchObject({
+      plan: 'medium',
+      vcpus: 2,
+      memory: 6 * 1024 ** 3,
+      disk: 60 * 1024 ** 3,
+      template: 'debian-12-x86_64',
+    });
     expect(job!.opts.attempts).toBe(1);
   });
 
@@ -137,7 +201,9 @@ describe('dispatcher', () => {
     expect(performance.now() - t0).toBeLessThan(500);
     expect(renderBlocks(list.blocks)).toMatch(/2 guests running on vz-1\n.*web-1 `?101/);
     expect(renderBlocks(status.blocks)).toContain('State     🟢 running');
-    expect(renderBlocks(hosts.blocks)).toMatch(/1 of 2 hosts reporting[\s\S]*vz-1[\s\S]*🟢 up[\s\S]*vz-2[\s\S]*never seen/);
+    expect(renderBlocks(hosts.blocks)).toMatch(
+      /1 of 2 hosts reporting[\s\S]*vz-1[\s\S]*🟢 up[\s\S]*vz-2[\s\S]*never seen/,
+    );
     expect(await jobCount('vz-1')).toBe(before);
   });
 
@@ -156,7 +222,13 @@ describe('dispatcher', () => {
     const nq = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: 'vpsops' });
     const notices = (await nq.getJobs(['waiting'])).map((j) => j.data);
     await nq.close();
-    expect(notices).toContainEqual(expect.objectContaining({ requestId: r.jobId, phase: 'cancelled', step: 'cancelled by bob before it started' }));
+    expect(notices).toContainEqual(
+      expect.objectContaining({
+        requestId: r.jobId,
+        phase: 'cancelled',
+        step: 'cancelled by bob before it started',
+      }),
+    );
     expect((await run(`cancel ${r.jobId}`)).text).toBe(`No job with id ${r.jobId}.`);
   });
 

@@ -5,8 +5,8 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Dispatcher } from '../../core/dispatcher.js';
 import { toOpError } from '../../core/errors.js';
-import type { GuestNotice, JobNotice } from '../../queue/notify.js';
 import type { NotifySink } from '../../notify/notifier.js';
+import type { GuestNotice, JobNotice } from '../../queue/notify.js';
 import type { Block } from '../blocks.js';
 import { isFinal, type JobView, jobBlocks } from '../job-message.js';
 import { renderBlocks } from '../render.js';
@@ -80,26 +80,40 @@ export class TerminalChat implements NotifySink {
       const extra = this.o.extra?.[name!.slice(1)];
       if (extra) return this.screen.print(await extra.run(rest));
       const extras = Object.entries(this.o.extra ?? {}).map(([k, e]) => `/${k} (${e.help})`);
-      this.screen.print(`Commands start with /vps (try /vps help); also /as <user>, ${[...extras, '/quit'].join(', ')}.`);
+      this.screen.print(
+        `Commands start with /vps (try /vps help); also /as <user>, ${[...extras, '/quit'].join(', ')}.`,
+      );
     } catch (err) {
       this.screen.print(`❌ ${toOpError(err).userMessage}`);
     }
   }
 
   private switchUser(name: string): void {
-    if (!USER_RE.test(name)) return this.screen.print('Usage: /as <user>  (letters, digits, ".", "_" and "-")');
+    if (!USER_RE.test(name)) {
+      this.screen.print('Usage: /as <user>  (letters, digits, ".", "_" and "-")');
+      return;
+    }
     this.user = name;
     this.rl?.setPrompt(`${this.user}> `);
     this.screen.print(`You are now ${name}.`);
   }
 
   private async command(line: string): Promise<void> {
-    const reply = await this.o.dispatcher.dispatch({ text: line, user: this.user, channel: this.channel, origin: 'terminal' });
+    const reply = await this.o.dispatcher.dispatch({
+      text: line,
+      user: this.user,
+      channel: this.channel,
+      origin: 'terminal',
+    });
     if (reply.jobId) this.mine.add(reply.jobId);
     this.screen.print(renderBlocks(reply.blocks), reply.jobId);
   }
 
-  async job(view: JobView, notice: JobNotice, render?: (r: import('../../core/operation.js').RunResult) => Block[]): Promise<void> {
+  async job(
+    view: JobView,
+    notice: JobNotice,
+    render?: (r: import('../../core/operation.js').RunResult) => Block[],
+  ): Promise<void> {
     if (!this.mine.has(view.requestId)) return;
     const final = isFinal(view.phase);
     if (final) this.mine.delete(view.requestId);
@@ -112,6 +126,8 @@ export class TerminalChat implements NotifySink {
   async guest(n: GuestNotice): Promise<void> {
     const what = n.event === 'crashed' ? 'crashed' : `${n.event} without any operation of ours asking for it`;
     const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
-    this.screen.print(`⚠️  ${n.host}: ${label} ${what}${n.reason ? ` (${n.reason})` : ''} at ${new Date(n.at).toISOString()}`);
+    this.screen.print(
+      `⚠️  ${n.host}: ${label} ${what}${n.reason ? ` (${n.reason})` : ''} at ${new Date(n.at).toISOString()}`,
+    );
   }
 }

@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { button, context, fieldsOnly, header, progressBar, section, actions } from '../../../src/chat/blocks.js';
-import { jobBlocks, type JobView } from '../../../src/chat/job-message.js';
+import {
+  actions,
+  button,
+  context,
+  fieldsOnly,
+  header,
+  progressBar,
+  section,
+} from '../../../src/chat/blocks.js';
+import { type JobView, jobBlocks } from '../../../src/chat/job-message.js';
 import { plain, renderBlocks } from '../../../src/chat/render.js';
 
-const base: JobView = { requestId: 'k3x9q2mz', op: 'stop', host: 'vz-1', targetLabel: 'web-1 (101)', user: 'alice', phase: 'queued', pct: 0 };
+const base: JobView = {
+  requestId: 'k3x9q2mz',
+  op: 'stop',
+  host: 'vz-1',
+  targetLabel: 'web-1 (101)',
+  user: 'alice',
+  phase: 'queued',
+  pct: 0,
+};
 
 describe('Block Kit → text', () => {
   it('strips mrkdwn and renders fields, context and buttons', () => {
@@ -14,7 +30,16 @@ describe('Block Kit → text', () => {
       context('one', 'two'),
       actions(button('Cancel', 'job_cancel', 'x')),
     ]);
-    expect(text).toBe(['web-1', 'bold and code and a link & more', '  State   running', '  Memory  1G', 'one  ·  two', '[Cancel]'].join('\n'));
+    expect(text).toBe(
+      [
+        'web-1',
+        'bold and code and a link & more',
+        '  State   running',
+        '  Memory  1G',
+        'one  ·  two',
+        '[Cancel]',
+      ].join('\n'),
+    );
   });
 
   it('keeps snake_case and file paths intact', () => {
@@ -36,14 +61,23 @@ describe('job message (golden)', () => {
   });
 
   it('running with a bar and the current step', () => {
-    expect(renderBlocks(jobBlocks({ ...base, phase: 'running', pct: 50, step: 'shutting down' })).split('\n')[0]).toBe(
-      '▶️ stop web-1 (101) on vz-1: ▓▓▓▓▓░░░░░ 50% shutting down',
-    );
+    expect(
+      renderBlocks(jobBlocks({ ...base, phase: 'running', pct: 50, step: 'shutting down' })).split('\n')[0],
+    ).toBe('▶️ stop web-1 (101) on vz-1: ▓▓▓▓▓░░░░░ 50% shutting down');
   });
 
   it('done with duration and outcome, no buttons', () => {
-    const v: JobView = { ...base, phase: 'done', pct: 100, startedAt: 1000, finishedAt: 3500, result: { summary: 'web-1 (101) is stopped.' } };
-    expect(renderBlocks(jobBlocks(v))).toBe('✅ stop web-1 (101) on vz-1: done in 2.5s: web-1 (101) is stopped.\nrequested by alice · job k3x9q2mz');
+    const v: JobView = {
+      ...base,
+      phase: 'done',
+      pct: 100,
+      startedAt: 1000,
+      finishedAt: 3500,
+      result: { summary: 'web-1 (101) is stopped.' },
+    };
+    expect(renderBlocks(jobBlocks(v))).toBe(
+      '✅ stop web-1 (101) on vz-1: done in 2.5s: web-1 (101) is stopped.\nrequested by alice · job k3x9q2mz',
+    );
   });
 
   it('failed with the sentence, the hint and a Retry button', () => {
@@ -52,7 +86,12 @@ describe('job message (golden)', () => {
       phase: 'failed',
       startedAt: 0,
       finishedAt: 1200,
-      error: { code: 'TIMEOUT', message: 'CT 101 did not shut down within 60s; use force=yes.', retryable: false, hint: 'Or raise timeout=.' },
+      error: {
+        code: 'TIMEOUT',
+        message: 'CT 101 did not shut down within 60s; use force=yes.',
+        retryable: false,
+        hint: 'Or raise timeout=.',
+      },
     };
     expect(renderBlocks(jobBlocks(v))).toBe(
       '❌ stop web-1 (101) on vz-1: failed in 1.2s: CT 101 did not shut down within 60s; use force=yes.\nOr raise timeout=.\nrequested by alice · job k3x9q2mz\n[Retry]',

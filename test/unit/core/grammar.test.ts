@@ -67,14 +67,20 @@ describe('parseCommand', () => {
   });
 
   it('unknown option: did you mean, or the list of options', () => {
-    expect(refusal('stop web-1 forse=yes').userMessage).toBe('stop has no option "forse". Did you mean "force"?');
+    expect(refusal('stop web-1 forse=yes').userMessage).toBe(
+      'stop has no option "forse". Did you mean "force"?',
+    );
     expect(refusal('start web-1 x=1').userMessage).toBe('start has no option "x". It takes no options.');
   });
 
   it('malformed values say what is expected', () => {
     expect(refusal('stop web-1 force=maybe').userMessage).toBe('force: expected yes or no, got "maybe".');
-    expect(refusal('stop web-1 timeout=soon').userMessage).toBe('timeout: "soon" is not a duration; write it like 90s, 10m or 2h.');
-    expect(refusal('create a memory=2').userMessage).toBe('memory: "2" is not a size (add a unit: 2M or 2G); write it like 512M or 2G.');
+    expect(refusal('stop web-1 timeout=soon').userMessage).toBe(
+      'timeout: "soon" is not a duration; write it like 90s, 10m or 2h.',
+    );
+    expect(refusal('create a memory=2').userMessage).toBe(
+      'memory: "2" is not a size (add a unit: 2M or 2G); write it like 512M or 2G.',
+    );
     expect(refusal('create a vcpus=two').userMessage).toBe('vcpus: "two" is not a whole number.');
     expect(refusal('list state=asleep').userMessage).toMatch(/^state: expected one of running, stopped/);
   });

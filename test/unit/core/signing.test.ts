@@ -17,7 +17,9 @@ const request: JobRequest = {
 
 describe('signing', () => {
   it('canonical encoding sorts keys at every level and drops undefined', () => {
-    expect(canonicalize({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: 'x' } })).toBe('{"a":{"c":"x","d":[2,{"z":1}]},"b":1}');
+    expect(canonicalize({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[2,{"z":1}]},"b":1}',
+    );
     expect(canonicalize({ a: 1, b: 2 })).toBe(canonicalize({ b: 2, a: 1 }));
   });
 
@@ -31,8 +33,12 @@ describe('signing', () => {
   it('any change to the request breaks the signature', () => {
     const signed = sign(request, KEY);
     expect(verify({ ...signed, request: { ...request, op: 'destroy' } }, KEY)).toBe(false);
-    expect(verify({ ...signed, request: { ...request, args: { force: true, timeout: 60000 } } }, KEY)).toBe(false);
-    expect(verify({ ...signed, request: { ...request, target: { ...request.target, guestId: '102' } } }, KEY)).toBe(false);
+    expect(verify({ ...signed, request: { ...request, args: { force: true, timeout: 60000 } } }, KEY)).toBe(
+      false,
+    );
+    expect(
+      verify({ ...signed, request: { ...request, target: { ...request.target, guestId: '102' } } }, KEY),
+    ).toBe(false);
   });
 
   it('an unsigned job, a malformed signature or another key is refused', () => {

@@ -3,8 +3,23 @@ import { catalogue } from '../../../jobs/index.js';
 import { usage } from '../../../src/core/operation.js';
 
 const REQUIRED = [
-  'help', 'hosts', 'list', 'status', 'start', 'stop', 'reboot', 'suspend', 'resume',
-  'create', 'destroy', 'resize', 'snapshot', 'snapshots', 'revert', 'jobs', 'cancel',
+  'help',
+  'hosts',
+  'list',
+  'status',
+  'start',
+  'stop',
+  'reboot',
+  'suspend',
+  'resume',
+  'create',
+  'destroy',
+  'resize',
+  'snapshot',
+  'snapshots',
+  'revert',
+  'jobs',
+  'cancel',
 ];
 
 describe('operation catalogue', () => {
@@ -42,7 +57,8 @@ describe('operation catalogue', () => {
 
   it('reads from Redis are answered by the bot; host work goes to a worker', () => {
     for (const name of ['help', 'hosts', 'jobs', 'cancel']) expect(catalogue.get(name)!.run).toBeUndefined();
-    for (const name of ['start', 'stop', 'create', 'destroy', 'snapshot', 'snapshots']) expect(catalogue.get(name)!.answer).toBeUndefined();
+    for (const name of ['start', 'stop', 'create', 'destroy', 'snapshot', 'snapshots'])
+      expect(catalogue.get(name)!.answer).toBeUndefined();
     // list and status answer from Redis unless refresh=yes asks the host.
     expect(catalogue.get('status')!.live!({ refresh: true })).toBe(true);
     expect(catalogue.get('status')!.live!({ refresh: false })).toBe(false);
@@ -50,9 +66,18 @@ describe('operation catalogue', () => {
 
   it('create resolves its plan before signing, explicit values win', () => {
     const create = catalogue.get('create')!;
-    const config = { plans: { small: { vcpus: 1, memory: 1, disk: 2 } }, create: { plan: 'small', template: 'debian-12-x86_64' } };
-    const args = create.prepare!({ args: { memory: 5 }, given: new Set(['memory']), config: config as never });
+    const config = {
+      plans: { small: { vcpus: 1, memory: 1, disk: 2 } },
+      create: { plan: 'small', template: 'debian-12-x86_64' },
+    };
+    const args = create.prepare!({
+      args: { memory: 5 },
+      given: new Set(['memory']),
+      config: config as never,
+    });
     expect(args).toEqual({ plan: 'small', template: 'debian-12-x86_64', vcpus: 1, memory: 5, disk: 2 });
-    expect(() => create.prepare!({ args: { plan: 'huge' }, given: new Set(), config: config as never })).toThrow('No plan named "huge".');
+    expect(() =>
+      create.prepare!({ args: { plan: 'huge' }, given: new Set(), config: config as never }),
+    ).toThrow('No plan named "huge".');
   });
 });

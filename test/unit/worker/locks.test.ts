@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GuestLocks, Semaphore } from '../../../src/worker/locks.js';
 import { Intents } from '../../../src/worker/intents.js';
+import { GuestLocks, Semaphore } from '../../../src/worker/locks.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
