@@ -28,12 +28,12 @@ export interface BotCore {
 
 export function createBotCore(config: Config, log: Logger, authorize: Authorizer = allowAll): BotCore {
   const jobKey = checkJobKey(config.secrets.jobKey);
-  const redis = connect({ url: config.redis.url });
+  const redis = connect({ url: config.redis.url, log });
   const keys = new Keys(config.redis.prefix);
   const fleet = new FleetStore(redis, keys);
   const notify = new NotifyPublisher(redis, keys.prefix);
   const jobs = new JobStore(redis, keys, config, notify);
-  const sub = connect({ url: config.redis.url, blocking: true });
+  const sub = connect({ url: config.redis.url, blocking: true, log });
   const guestIndex = new InventoryCache(fleet, sub, keys);
   const dispatcher = new Dispatcher({ config, catalogue, fleet, guestIndex, jobs, jobKey, log, authorize });
   return {

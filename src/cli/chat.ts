@@ -1,4 +1,5 @@
 /** `vpsops demo` and `vpsops bot`: the terminal chat, with or without a private fleet. */
+import { pino } from 'pino';
 import { catalogue } from '../../jobs/index.js';
 import { createBotCore } from '../bot.js';
 import { TerminalChat } from '../chat/terminal/terminal.js';
@@ -25,7 +26,8 @@ export async function demoMain(o: { user: string; dir?: string }): Promise<void>
 }
 
 export async function botMain(o: { user?: string }): Promise<void> {
-  const { config, log } = setup();
+  // stdout is the chat; logs go to stderr.
+  const { config, log } = setup({}, pino.destination(2));
   const core = createBotCore(config, log);
   const user = o.user ?? processEnv().USER ?? 'operator';
   const chat = new TerminalChat({

@@ -1,4 +1,5 @@
 /** What every subcommand needs: config, a logger, and a clean way to fail. */
+import type { DestinationStream } from 'pino';
 import { type LoadOptions, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../core/errors.js';
@@ -10,10 +11,10 @@ export interface Context {
 }
 
 /** Loads the configuration or exits with its message (the path of every bad key). */
-export function setup(opts: LoadOptions = {}, logDestination?: NodeJS.WritableStream): Context {
+export function setup(opts: LoadOptions = {}, logDestination?: DestinationStream): Context {
   try {
     const config = loadConfig(opts);
-    const log = createLogger(config.log.level, logDestination as never);
+    const log = createLogger(config.log.level, logDestination);
     return { config, log };
   } catch (err) {
     fail(err);

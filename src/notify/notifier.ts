@@ -59,7 +59,7 @@ export class Notifier {
 
   start(): void {
     this.worker = new Worker<Notice>(NOTIFY_QUEUE, async (job) => this.handle(job.data), {
-      connection: connect({ url: this.o.redisUrl, blocking: true }),
+      connection: connect({ url: this.o.redisUrl, blocking: true, log: this.o.log }),
       prefix: this.o.prefix,
       concurrency: 1,
     });

@@ -44,7 +44,7 @@ export interface RunningWorker {
 
 export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const { config, host, driver, log } = o;
-  const redis = connect({ url: config.redis.url });
+  const redis = connect({ url: config.redis.url, log });
   const keys = new Keys(config.redis.prefix);
   const fleet = new FleetStore(redis, keys);
   const notify = new NotifyPublisher(redis, keys.prefix);
@@ -86,14 +86,14 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     cancelledEarly: (id) => early.delete(id),
   });
   const worker = new Worker<SignedJob>(hostQueueName(host), runner.process, {
-    connection: connect({ url: config.redis.url, blocking: true }),
+    connection: connect({ url: config.redis.url, blocking: true, log }),
     prefix: keys.prefix,
     // More jobs may be fetched than run: those for a busy guest wait without taking a running slot.
     concurrency: Math.max(config.worker.concurrency * 4, 16),
     maxStalledCount: 1,
   });
   worker.on('error', (err) => log.error({ err }, 'queue worker error'));
-  const sub = connect({ url: config.redis.url, blocking: true });
+  const sub = connect({ url: config.redis.url, blocking: true, log });
   await sub.subscribe(keys.cancelChannel(host));
   sub.on('message', (_ch, msg) => {
     const { id, by } = JSON.parse(msg) as { id: string; by: string };
