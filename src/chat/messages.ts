@@ -61,8 +61,10 @@ export function guestCard(g: Guest, host: string, seenAt: number, now: number, l
 }
 
 /** Whether a host's worker is reporting, and since when it is not. */
-export function hostState(v: HostView): string {
+export function hostState(v: HostView, now: number): string {
   if (v.lastBeat !== undefined) return '🟢 up';
+  if (v.lastSeen !== undefined)
+    return `🔴 not reporting since ${new Date(v.lastSeen).toISOString()} (${ageText(v.lastSeen, now)})`;
   if (v.registration) return '🔴 not reporting';
   return '⚪ never seen (no worker has started for it)';
 }
@@ -72,7 +74,7 @@ export function hostBlocks(v: HostView, kind: string, group: string, now: number
   const guests = v.inventory?.guests ?? [];
   const running = guests.filter((g) => g.state === 'running').length;
   const fields = [
-    `*State*\n${hostState(v)}`,
+    `*State*\n${hostState(v, now)}`,
     `*Kind*\n${kind} · group ${group}`,
     `*Guests*\n${running} running / ${guests.length}`,
   ];

@@ -3,6 +3,7 @@
  * parse → resolve → authorize → prepare → answer from Redis, or sign and enqueue on the host's queue.
  * Nothing here waits on a hypervisor, so chat adapters can ack at once.
  */
+import { context } from '../chat/blocks.js';
 import { jobBlocks } from '../chat/job-message.js';
 import { errorReply } from '../chat/messages.js';
 import type { Config } from '../config/schema.js';
@@ -148,7 +149,11 @@ export class Dispatcher {
       issuedAt: this.services.now(),
       ...(input.channel ? { channel: input.channel } : {}),
     };
-    await this.deps.jobs.enqueue(sign(request, this.deps.jobKey), op);
+    // The liveness check rides along with the add, so it costs the ack no extra time.
+    const [, up] = await Promise.all([
+      this.deps.jobs.enqueue(sign(request, this.deps.jobKey), op),
+      this.deps.fleet.isUp(host),
+    ]);
     const view = {
       requestId: request.id,
       op: op.name,
@@ -158,11 +163,18 @@ export class Dispatcher {
       phase: 'queued' as const,
       pct: 0,
     };
+    const blocks = jobBlocks(view);
+    if (!up)
+      blocks.splice(
+        1,
+        0,
+        context(`⚠️ ${host} is not reporting; the job runs when its worker is back (see /vps hosts).`),
+      );
     return {
       ok: true,
       ephemeral: false,
       text: `${op.name} queued as job ${request.id}`,
-      blocks: jobBlocks(view),
+      blocks,
       jobId: request.id,
       host,
     };

@@ -28,6 +28,8 @@ export interface HostView {
   registration?: HostRegistration;
   /** Epoch ms of the last heartbeat, undefined when none is live (host silent or never seen). */
   lastBeat?: number;
+  /** Epoch ms the host was last seen, also after its heartbeat expired. */
+  lastSeen?: number;
   inventory?: Inventory;
 }
 
@@ -41,8 +43,18 @@ export class FleetStore {
     await this.redis.hset(this.keys.hosts, reg.host, JSON.stringify(reg));
   }
 
+  /** A live heartbeat with a TTL, and the last time seen, which outlives it (for "silent since"). */
   async heartbeat(host: string, ttlMs: number, now = Date.now()): Promise<void> {
-    await this.redis.set(this.keys.heartbeat(host), String(now), 'PX', ttlMs);
+    await this.redis
+      .pipeline()
+      .set(this.keys.heartbeat(host), String(now), 'PX', ttlMs)
+      .hset(this.keys.lastSeen, host, String(now))
+      .exec();
+  }
+
+  /** Whether the host's worker is reporting right now. */
+  async isUp(host: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.heartbeat(host))) === 1;
   }
 
   /** Clears the heartbeat at a clean shutdown so the host reads as down at once. */
@@ -75,8 +87,10 @@ export class FleetStore {
     pipe.hmget(this.keys.hosts, ...names);
     for (const n of names) pipe.get(this.keys.heartbeat(n));
     for (const n of names) pipe.get(this.keys.inventory(n));
+    pipe.hmget(this.keys.lastSeen, ...names);
     const res = (await pipe.exec()) ?? [];
     const regs = (res[0]?.[1] as (string | null)[] | undefined) ?? [];
+    const seen = (res[1 + 2 * names.length]?.[1] as (string | null)[] | undefined) ?? [];
     return names.map((name, i) => {
       const view: HostView = { name };
       const reg = regs[i];
@@ -85,6 +99,7 @@ export class FleetStore {
       if (beat) view.lastBeat = Number(beat);
       const inv = res[1 + names.length + i]?.[1] as string | null | undefined;
       if (inv) view.inventory = JSON.parse(inv) as Inventory;
+      if (seen[i]) view.lastSeen = Number(seen[i]);
       return view;
     });
   }

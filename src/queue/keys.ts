@@ -15,6 +15,10 @@ export class Keys {
   get hosts(): string {
     return `${this.prefix}:hosts`;
   }
+  /** Hash host → epoch ms of its last heartbeat; kept after the heartbeat expires. */
+  get lastSeen(): string {
+    return `${this.prefix}:lastseen`;
+  }
   heartbeat(host: string): string {
     return `${this.prefix}:heartbeat:${host}`;
   }

@@ -207,6 +207,22 @@ describe('dispatcher', () => {
     expect(await jobCount('vz-1')).toBe(before);
   });
 
+  it('a job for a host that is not reporting says it will wait for its worker', async () => {
+    const down = renderBlocks((await run('start shop-1')).blocks);
+    expect(down).toContain('⚠️ vz-2 is not reporting; the job runs when its worker is back');
+    const up = renderBlocks((await run('start mail-1')).blocks);
+    expect(up).not.toContain('not reporting');
+  });
+
+  it('a silent host shows when it was last seen', async () => {
+    const fleet = new FleetStore(redis, new Keys('vpsops'));
+    await fleet.heartbeat('vz-2', 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(renderBlocks((await run('hosts')).blocks)).toMatch(
+      /vz-2[\s\S]*🔴 not reporting since \d{4}-\d\d-\d\dT/,
+    );
+  });
+
   it('refresh=yes sends a read to the host instead', async () => {
     const r = await run('status db-1 refresh=yes');
     expect(r.jobId).toBeDefined();
