@@ -63,7 +63,20 @@ const config = loadConfig({
 });
 const log = createLogger('warn');
 const core = createBotCore(config, log);
-const waiting = new Map<string, () => void>();
+// The outcome can reach the notifier before dispatch() has returned here: keep it until asked.
+const outcomes = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+const outcome = (id: string) => {
+  let o = outcomes.get(id);
+  if (!o) {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    o = { promise, resolve };
+    outcomes.set(id, o);
+  }
+  return o;
+};
 const notifier = new Notifier({
   redisUrl: server.url,
   prefix: config.redis.prefix,
@@ -71,7 +84,7 @@ const notifier = new Notifier({
   log,
   sink: {
     async job(_v, n: JobNotice) {
-      if (n.phase === 'done' || n.phase === 'failed') waiting.get(n.requestId)?.();
+      if (n.phase === 'done' || n.phase === 'failed' || n.phase === 'cancelled') outcome(n.requestId).resolve();
     },
     async guest() {},
   },
@@ -82,8 +95,8 @@ const ours = await measure(N, async () => {
   const text = `${i++ % 2 ? 'start' : 'stop'} web-${1 + (i % 50)}`;
   const reply = await core.dispatcher.dispatch({ text, user: 'bench', origin: 'bench' });
   if (!reply.jobId) throw new Error(`bench command refused: ${reply.text}`);
-  await new Promise<void>((resolve) => waiting.set(reply.jobId!, resolve));
-  waiting.delete(reply.jobId);
+  await outcome(reply.jobId).promise;
+  outcomes.delete(reply.jobId);
 });
 
 const [rssWorker, rssFloor] = await Promise.all([redis.get('bench:rss:ours'), redis.get('bench:rss:floor')]);

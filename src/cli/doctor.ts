@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { OpError } from '../core/errors.js';
 import { checkJobKey } from '../core/signing.js';
 import { run } from '../drivers/exec.js';
+import { redactUrl } from '../queue/connection.js';
 import { FleetStore } from '../queue/fleet.js';
 import { Keys } from '../queue/keys.js';
 
@@ -70,7 +71,7 @@ async function checkRedis(config: Config, add: (l: Level, w: string, f?: string)
     await redis.connect();
     const info = await redis.info('server');
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
-    add('ok', `Redis ${version} answers at ${config.redis.url}`);
+    add('ok', `Redis ${version} answers at ${redactUrl(config.redis.url)}`);
     const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];
     if (policy[1] === 'noeviction') add('ok', 'Redis maxmemory-policy is noeviction');
     else
@@ -92,7 +93,7 @@ async function checkRedis(config: Config, add: (l: Level, w: string, f?: string)
   } catch (err) {
     add(
       'fail',
-      `Redis at ${config.redis.url} does not answer (${(err as Error).message})`,
+      `Redis at ${redactUrl(config.redis.url)} does not answer (${(err as Error).message})`,
       'start Redis or set REDIS_URL',
     );
   } finally {

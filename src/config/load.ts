@@ -42,7 +42,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const layers: Record<string, unknown>[] = [readYaml(join(packageRoot(), 'config', 'default.yaml'))];
   const file = opts.file ?? env.VPSOPS_CONFIG;
-  if (file) layers.push(readYaml(file));
+  if (file) layers.push(noSecrets(readYaml(file), file));
   layers.push(envLayer(env), ...(opts.overrides ?? []));
   const merged = layers.reduce<Record<string, unknown>>((acc, l) => deepMerge(acc, l), {});
   const parsed = configSchema.safeParse(merged);
@@ -67,6 +67,17 @@ function readYaml(path: string): Record<string, unknown> {
   } catch (err) {
     throw new OpError('CONFIG', `Config file ${path} is not valid YAML: ${(err as Error).message}`);
   }
+}
+
+/** Secrets belong in the environment, where they are not committed or copied with config files. */
+function noSecrets(layer: Record<string, unknown>, file: string): Record<string, unknown> {
+  if ('secrets' in layer) {
+    throw new OpError(
+      'CONFIG',
+      `Invalid configuration:\nsecrets: not allowed in ${file}; set VPSOPS_JOB_KEY and SLACK_* in the environment instead`,
+    );
+  }
+  return layer;
 }
 
 function envLayer(env: Env): Record<string, unknown> {

@@ -76,6 +76,7 @@ export const configSchema = z
         attempts: z.number().int().min(1).max(20),
         backoff: duration,
         execTimeout: duration,
+        maxAge: duration,
       })
       .strict(),
     plans: z.record(

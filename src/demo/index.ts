@@ -114,20 +114,29 @@ function simCommand(dir: string) {
   const ctl = simControl(dir);
   return {
     help: 'simulate trouble: /sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms>',
-    run: async ([what, a, b, c]: string[]) => {
-      if (what === 'crash' && a && /^\d+$/.test(a)) {
-        await ctl.crash(Number(a));
-        return `CT ${a} died as if it crashed; watch for the alert.`;
+    run: async (words: string[]) => {
+      try {
+        return await simRun(ctl, words);
+      } catch (err) {
+        // The simulator refuses e.g. to crash a stopped container; say so in its own words.
+        return `/sim: ${(err as Error).message}`;
       }
-      if (what === 'failcnt' && a && b && c && /^\d+$/.test(a) && /^\d+$/.test(c)) {
-        await ctl.bumpFailcnt(Number(a), b, Number(c));
-        return `CT ${a}: ${b} failcnt grew by ${c}.`;
-      }
-      if (what === 'delay' && a && b && /^\d+$/.test(b)) {
-        await ctl.setDelay(a, Number(b));
-        return `vzctl ${a} now takes ${b} ms.`;
-      }
-      return 'Usage: /sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms>';
     },
   };
+}
+
+async function simRun(ctl: ReturnType<typeof simControl>, [what, a, b, c]: string[]): Promise<string> {
+  if (what === 'crash' && a && /^\d+$/.test(a)) {
+    await ctl.crash(Number(a));
+    return `CT ${a} died as if it crashed; watch for the alert.`;
+  }
+  if (what === 'failcnt' && a && b && c && /^\d+$/.test(a) && /^\d+$/.test(c)) {
+    await ctl.bumpFailcnt(Number(a), b, Number(c));
+    return `CT ${a}: ${b} failcnt grew by ${c}.`;
+  }
+  if (what === 'delay' && a && b && /^\d+$/.test(b)) {
+    await ctl.setDelay(a, Number(b));
+    return `vzctl ${a} now takes ${b} ms.`;
+  }
+  return 'Usage: /sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms>';
 }

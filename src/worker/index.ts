@@ -84,9 +84,12 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     slots: new Semaphore(config.worker.concurrency),
     onChange: () => withinMs(inventory.refresh(), INVENTORY_WAIT_MS),
     cancelledEarly: (id) => early.delete(id),
+    maxAgeMs: config.jobs.maxAge,
   });
+  // BullMQ does not close a connection it is handed; close() quits this one.
+  const workerConnection = connect({ url: config.redis.url, blocking: true, log });
   const worker = new Worker<SignedJob>(hostQueueName(host), runner.process, {
-    connection: connect({ url: config.redis.url, blocking: true, log }),
+    connection: workerConnection,
     prefix: keys.prefix,
     // More jobs may be fetched than run: those for a busy guest wait without taking a running slot.
     concurrency: Math.max(config.worker.concurrency * 4, 16),
@@ -117,6 +120,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       ]);
       // Jobs still running are left active; their locks expire and the next worker takes them back.
       if (!finished) await worker.close(true);
+      await workerConnection.quit().catch(() => {});
       await sub.quit().catch(() => {});
       await fleet.signOff(host).catch(() => {});
       await notify.close();

@@ -32,6 +32,8 @@ export interface RunnerDeps {
   onChange(): Promise<void>;
   /** Whether a cancel for this job id arrived before the job started here. */
   cancelledEarly(id: string): boolean;
+  /** Signed jobs older than this are refused (replays of old requests). */
+  maxAgeMs: number;
   /** When progress notices start and how often they may follow (defaults 150 ms, 250 ms). */
   progressTiming?: ProgressTiming;
 }
@@ -58,11 +60,7 @@ export class JobRunner {
       );
     }
     const lockKey = request.target.guestId ?? request.target.word ?? `host:${op.name}`;
-    const releaseGuest = await this.d.locks.acquire(lockKey, jobSignal);
-    const releaseSlot = await this.d.slots.acquire(jobSignal).catch((e) => {
-      releaseGuest();
-      throw e;
-    });
+    const [releaseGuest, releaseSlot] = await this.waitForTurn(lockKey, jobSignal, notice);
     const startedAt = Date.now();
     const timeout = AbortSignal.timeout(op.timeoutMs);
     const attempt = job.attemptsMade + 1;
@@ -102,6 +100,29 @@ export class JobRunner {
     }
   };
 
+  /**
+   * Takes the guest's lock, then a running slot. A cancel while waiting ends the job for good
+   * (reported as cancelled), so a retry can never run it later.
+   */
+  private async waitForTurn(
+    key: string,
+    signal: AbortSignal,
+    notice: (phase: JobPhase, extra?: Partial<JobNotice>) => Promise<void>,
+  ): Promise<[() => void, () => void]> {
+    let releaseGuest: (() => void) | undefined;
+    try {
+      releaseGuest = await this.d.locks.acquire(key, signal);
+      return [releaseGuest, await this.d.slots.acquire(signal)];
+    } catch (err) {
+      releaseGuest?.();
+      if (!signal.aborted) throw err;
+      const by = typeof signal.reason === 'string' ? signal.reason : 'a cancel request';
+      const e = new OpError('CANCELLED', `The operation was cancelled before it started (${by}).`);
+      await notice('cancelled', { step: `${by} before it started`, error: e.toJSON() });
+      throw new UnrecoverableError(JSON.stringify(e.toJSON()));
+    }
+  }
+
   /** Refuses unsigned, altered, misrouted or unknown jobs; logs them as security events. */
   private admit(job: Job<SignedJob>): JobRequest {
     const refuse = (why: string): never => {
@@ -116,6 +137,11 @@ export class JobRunner {
     if (request.id !== job.id) return refuse(`it was signed as ${request.id} but queued as ${job.id}`);
     if (request.host !== this.d.host) return refuse(`it is for host ${request.host}, not ${this.d.host}`);
     if (!this.d.catalogue.get(request.op)?.run) return refuse(`this worker has no operation "${request.op}"`);
+    if (Date.now() - request.issuedAt > this.d.maxAgeMs) {
+      return refuse(
+        `it was issued at ${new Date(request.issuedAt).toISOString()}, longer ago than jobs.maxAge`,
+      );
+    }
     return request;
   }
 

@@ -68,6 +68,10 @@ describe('config', () => {
     expect(configError('hosts: [\n')).toMatch(/is not valid YAML/);
   });
 
+  it('secrets are refused in a config file: they come from the environment only', () => {
+    expect(configError('secrets: { jobKey: abc }\n')).toContain('secrets: not allowed in');
+  });
+
   it('an unknown host is refused by name', () => {
     expect(() => hostDriverConfig(loadConfig({ env: {} }), 'nope')).toThrow(
       'No host "nope" in the configuration.',
