@@ -1,11 +1,9 @@
 /** `vpsops demo` and `vpsops bot`: the terminal chat, with or without a private fleet. */
 import { pino } from 'pino';
-import { catalogue } from '../../jobs/index.js';
 import { createBotCore } from '../bot.js';
-import { TerminalChat } from '../chat/terminal/terminal.js';
+import { runTerminalSession } from '../chat/terminal/session.js';
 import { processEnv } from '../config/load.js';
 import { runDemo } from '../demo/index.js';
-import { Notifier } from '../notify/notifier.js';
 import { fail, setup } from './common.js';
 
 export async function demoMain(o: { user: string; dir?: string }): Promise<void> {
@@ -30,23 +28,14 @@ export async function botMain(o: { user?: string }): Promise<void> {
   const { config, log } = setup({}, pino.destination(2));
   const core = createBotCore(config, log);
   const user = o.user ?? processEnv().USER ?? 'operator';
-  const chat = new TerminalChat({
+  await runTerminalSession({
+    core,
+    log,
+    user,
     input: process.stdin,
     output: process.stdout,
-    dispatcher: core.dispatcher,
-    user,
     tty: Boolean(process.stdout.isTTY),
   });
-  const notifier = new Notifier({
-    redisUrl: config.redis.url,
-    prefix: config.redis.prefix,
-    catalogue,
-    sink: chat,
-    log,
-  });
-  notifier.start();
-  await chat.run();
-  await notifier.close();
   await core.close();
   process.exit(0);
 }

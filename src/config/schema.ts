@@ -5,25 +5,20 @@ import { parseDuration, parseSize } from '../core/units.js';
 /** Host names end up in queue names, Redis keys and chat: keep them plain. */
 export const HOST_NAME_RE = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 
-const size = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const bytes = parseSize(v);
-  if (bytes === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a size like 512M or 2G, got "${v}"` });
-    return z.NEVER;
-  }
-  return bytes;
-});
+/** A number as is, or a string with a unit parsed by `parse`, with a message naming the expected form. */
+const withUnit = (parse: (t: string) => number | undefined, example: string) =>
+  z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const n = parse(v);
+    if (n === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected ${example}, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
 
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a duration like 30s or 2h, got "${v}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const size = withUnit(parseSize, 'a size like 512M or 2G');
+const duration = withUnit(parseDuration, 'a duration like 30s or 2h');
 
 const kvmSchema = z.object({ uri: z.string().min(1), imageDir: z.string().min(1) }).strict();
 const openvzSchema = z

@@ -8,14 +8,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { parse as parseYaml, stringify } from 'yaml';
-import { catalogue } from '../../jobs/index.js';
 import { createBotCore } from '../bot.js';
-import { TerminalChat } from '../chat/terminal/terminal.js';
+import { runTerminalSession } from '../chat/terminal/session.js';
 import { deepMerge, loadConfig, packageRoot } from '../config/load.js';
 import { type Daemon, spawnDaemon } from '../drivers/exec.js';
 import { createSimHost, simControl } from '../drivers/openvz/simulator/index.js';
 import { createLogger } from '../log.js';
-import { Notifier } from '../notify/notifier.js';
 import { DEMO_CONTAINERS, DEMO_DELAYS } from './fleet.js';
 import { ensureRedis } from './redis.js';
 import { waitForHost } from './wait.js';
@@ -61,26 +59,19 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     const log = createLogger(config.log.level, pino.destination(join(dir, 'bot.log')));
     const core = createBotCore(config, log);
     stack.push(() => core.close());
-    const chat = new TerminalChat({
+    await runTerminalSession({
+      core,
+      log,
+      user: o.user,
       input: o.input,
       output: o.output,
-      dispatcher: core.dispatcher,
-      user: o.user,
       tty: o.tty,
       extra: { sim: simCommand(sim.dir) },
+      onReady: () => {
+        say(`Ready: OpenVZ host ${HOST} (simulated) with ${DEMO_CONTAINERS.length} containers. Logs: ${dir}`);
+        say('Try: /vps list · /vps start mail-1 · /vps stop web-1 · /vps snapshot db-1 · /vps help');
+      },
     });
-    const notifier = new Notifier({
-      redisUrl: config.redis.url,
-      prefix: config.redis.prefix,
-      catalogue,
-      sink: chat,
-      log,
-    });
-    notifier.start();
-    stack.push(() => notifier.close());
-    say(`Ready: OpenVZ host ${HOST} (simulated) with ${DEMO_CONTAINERS.length} containers. Logs: ${dir}`);
-    say('Try: /vps list · /vps start mail-1 · /vps stop web-1 · /vps snapshot db-1 · /vps help');
-    await chat.run();
   } finally {
     say(`${o.tty ? '\n' : ''}Stopping the demo…`);
     await shutdown();

@@ -1,0 +1,45 @@
+/** A terminal chat session on the bot core: the prompt plus the notifier that feeds it updates. */
+import { catalogue } from '../../../jobs/index.js';
+import type { BotCore } from '../../bot.js';
+import type { Logger } from '../../log.js';
+import { Notifier } from '../../notify/notifier.js';
+import { type ExtraCommand, TerminalChat } from './terminal.js';
+
+export interface SessionOptions {
+  core: BotCore;
+  log: Logger;
+  user: string;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  tty: boolean;
+  extra?: Record<string, { help: string; run: ExtraCommand }>;
+  /** Called once the notifier is listening, before the prompt appears. */
+  onReady?: () => void;
+}
+
+/** Runs until the user leaves (/quit, Ctrl-C, end of input); the notifier is closed on the way out. */
+export async function runTerminalSession(o: SessionOptions): Promise<void> {
+  const { config } = o.core;
+  const chat = new TerminalChat({
+    input: o.input,
+    output: o.output,
+    dispatcher: o.core.dispatcher,
+    user: o.user,
+    tty: o.tty,
+    ...(o.extra ? { extra: o.extra } : {}),
+  });
+  const notifier = new Notifier({
+    redisUrl: config.redis.url,
+    prefix: config.redis.prefix,
+    catalogue,
+    sink: chat,
+    log: o.log,
+  });
+  notifier.start();
+  try {
+    o.onReady?.();
+    await chat.run();
+  } finally {
+    await notifier.close();
+  }
+}
