@@ -84,7 +84,8 @@ const notifier = new Notifier({
   log,
   sink: {
     async job(_v, n: JobNotice) {
-      if (n.phase === 'done' || n.phase === 'failed' || n.phase === 'cancelled') outcome(n.requestId).resolve();
+      if (n.phase === 'done' || n.phase === 'failed' || n.phase === 'cancelled')
+        outcome(n.requestId).resolve();
     },
     async guest() {},
   },
