@@ -54,12 +54,13 @@ export function foldNotice(prev: JobView | undefined, n: JobNotice): JobView {
 export class Notifier {
   private readonly views = new Map<string, JobView>();
   private worker: Worker<Notice> | undefined;
+  private connection: ReturnType<typeof connect> | undefined;
 
   constructor(private readonly o: NotifierOptions) {}
 
   start(): void {
     this.worker = new Worker<Notice>(NOTIFY_QUEUE, async (job) => this.handle(job.data), {
-      connection: connect({ url: this.o.redisUrl, blocking: true, log: this.o.log }),
+      connection: (this.connection = connect({ url: this.o.redisUrl, blocking: true, log: this.o.log })),
       prefix: this.o.prefix,
       concurrency: 1,
     });
@@ -85,5 +86,7 @@ export class Notifier {
 
   async close(): Promise<void> {
     await this.worker?.close();
+    // BullMQ does not close a connection it was handed.
+    await this.connection?.quit().catch(() => {});
   }
 }

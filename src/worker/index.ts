@@ -58,15 +58,16 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     pid: process.pid,
     startedAt: Date.now(),
   });
+  // Inventory first: a host that reads as up must already have guests the bot can resolve.
+  const inventory = new InventoryPublisher(host, driver, fleet, log, config.worker.inventoryInterval);
+  await inventory.refresh();
+  inventory.start();
   const ttl = config.worker.heartbeatTtl;
   await fleet.heartbeat(host, ttl);
   const beat = setInterval(
     () => fleet.heartbeat(host, ttl).catch((err) => log.warn({ err }, 'heartbeat failed')),
     config.worker.heartbeatInterval,
   );
-  const inventory = new InventoryPublisher(host, driver, fleet, log, config.worker.inventoryInterval);
-  await inventory.refresh();
-  inventory.start();
   const intents = new Intents(Math.max(10_000, config.openvz.pollInterval * 2));
   const watcher = new GuestWatcher(host, driver, intents, inventory, notify, log);
   watcher.start();

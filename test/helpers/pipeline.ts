@@ -1,0 +1,404 @@
+/**
+ * The whole job pipeline in one test process: simulated OpenVZ hosts (one temp dir each), a worker
+ * per host with the real OpenVZ driver, the bot core for dispatching, and a notifier whose sink
+ * records every notice so a test can await "the final notice of request X" or "a guest notice for Y".
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogue as defaultCatalogue } from '../../jobs/index.js';
+import { type BotCore, createBotCore } from '../../src/bot.js';
+import { isFinal, type JobView } from '../../src/chat/job-message.js';
+import { deepMerge, hostDriverConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { allowAll, Dispatcher } from '../../src/core/dispatcher.js';
+import type { OperationDef } from '../../src/core/operation.js';
+import type { Reply } from '../../src/core/reply.js';
+import { createDriver } from '../../src/drivers/index.js';
+import { OpenVzDriver, type OpenVzDriverOptions } from '../../src/drivers/openvz/driver.js';
+import {
+  createSimHost,
+  type SimContainerSeed,
+  type SimHost,
+  simControl,
+} from '../../src/drivers/openvz/simulator/index.js';
+import type { Hypervisor } from '../../src/drivers/types.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { Notifier, type NotifySink } from '../../src/notify/notifier.js';
+import type { Inventory } from '../../src/queue/fleet.js';
+import type { GuestNotice, JobNotice, JobPhase } from '../../src/queue/notify.js';
+import { type RunningWorker, startWorker } from '../../src/worker/index.js';
+import { TEST_JOB_KEY, testConfig } from './config.js';
+
+export type SimControl = ReturnType<typeof simControl>;
+
+/** A job notice as the sink got it: the folded view, the raw notice, when, and the inventory then. */
+export interface RecordedJob {
+  kind: 'job';
+  /** Epoch ms at which the sink received it. */
+  at: number;
+  view: JobView;
+  notice: JobNotice;
+  /** For final notices: the host's inventory in Redis, read the moment the notice arrived. */
+  inventory?: Inventory;
+}
+
+export interface RecordedGuest {
+  kind: 'guest';
+  at: number;
+  notice: GuestNotice;
+}
+
+export type Recorded = RecordedJob | RecordedGuest;
+
+type Waiter = { check: () => boolean };
+
+/** Polls `check` until it returns something other than undefined/false, or throws after `timeoutMs`. */
+export async function waitUntil<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A NotifySink that keeps everything it is given, in order, with arrival times. */
+export class RecordingSink implements NotifySink {
+  readonly records: Recorded[] = [];
+  private waiters: Waiter[] = [];
+
+  /** `inventoryOf` is read when a final job notice arrives, before it is recorded. */
+  constructor(private readonly inventoryOf?: (host: string) => Promise<Inventory | undefined>) {}
+
+  async job(view: JobView, notice: JobNotice): Promise<void> {
+    const rec: RecordedJob = { kind: 'job', at: Date.now(), view: { ...view }, notice };
+    if (isFinal(view.phase) && this.inventoryOf) {
+      const inv = await this.inventoryOf(notice.host);
+      if (inv) rec.inventory = inv;
+    }
+    this.push(rec);
+  }
+
+  async guest(notice: GuestNotice): Promise<void> {
+    this.push({ kind: 'guest', at: Date.now(), notice });
+  }
+
+  /** Job notices of one request, in arrival order. */
+  jobs(requestId: string): RecordedJob[] {
+    return this.records.filter((r): r is RecordedJob => r.kind === 'job' && r.notice.requestId === requestId);
+  }
+
+  /** Phases the sink saw for one request (raw notice phases). */
+  phases(requestId: string): JobPhase[] {
+    return this.jobs(requestId).map((r) => r.notice.phase);
+  }
+
+  /** Guest notices, optionally only those for a guest id or name. */
+  guests(guest?: string): RecordedGuest[] {
+    return this.records.filter(
+      (r): r is RecordedGuest =>
+        r.kind === 'guest' &&
+        (guest === undefined || r.notice.guestId === guest || r.notice.guestName === guest),
+    );
+  }
+
+  /** Resolves with the first record `pick` accepts (already recorded or still to come). */
+  waitFor<T extends Recorded>(pick: (r: Recorded) => r is T, timeoutMs: number, what: string): Promise<T> {
+    const found = this.records.find(pick);
+    if (found) return Promise.resolve(found);
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        check: () => {
+          const hit = this.records.find(pick);
+          if (hit) resolve(hit);
+          return hit !== undefined;
+        },
+      };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        if (!this.waiters.includes(waiter)) return;
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; notices so far:\n${this.describe()}`,
+          ),
+        );
+      }, timeoutMs);
+    });
+  }
+
+  /** The final (done / failed / cancelled) notice of a request. */
+  final(requestId: string, timeoutMs = 10_000): Promise<RecordedJob> {
+    return this.waitFor(
+      (r): r is RecordedJob => r.kind === 'job' && r.notice.requestId === requestId && isFinal(r.view.phase),
+      timeoutMs,
+      `the final notice of ${requestId}`,
+    );
+  }
+
+  /** The first notice of a request in the given phase. */
+  phase(requestId: string, phase: JobPhase, timeoutMs = 10_000): Promise<RecordedJob> {
+    return this.waitFor(
+      (r): r is RecordedJob =>
+        r.kind === 'job' && r.notice.requestId === requestId && r.notice.phase === phase,
+      timeoutMs,
+      `a ${phase} notice of ${requestId}`,
+    );
+  }
+
+  /** A guest notice for a guest (id or name), optionally of one event type and received after `after`. */
+  guestNotice(
+    guest: string,
+    opts: { event?: string; after?: number; timeoutMs?: number } = {},
+  ): Promise<RecordedGuest> {
+    return this.waitFor(
+      (r): r is RecordedGuest =>
+        r.kind === 'guest' &&
+        (r.notice.guestId === guest || r.notice.guestName === guest) &&
+        (opts.event === undefined || r.notice.event === opts.event) &&
+        r.at >= (opts.after ?? 0),
+      opts.timeoutMs ?? 10_000,
+      `a guest notice for ${guest}`,
+    );
+  }
+
+  private push(rec: Recorded): void {
+    this.records.push(rec);
+    this.waiters = this.waiters.filter((w) => !w.check());
+  }
+
+  private describe(): string {
+    return this.records
+      .map((r) =>
+        r.kind === 'job'
+          ? `  job ${r.notice.requestId} ${r.notice.op} ${r.notice.phase}${r.notice.error ? ` ${r.notice.error.code}` : ''}`
+          : `  guest ${r.notice.guestId} ${r.notice.event}`,
+      )
+      .join('\n');
+  }
+}
+
+/** A pino logger that keeps every line as a parsed object. */
+export interface LogCapture {
+  logger: Logger;
+  entries: Record<string, unknown>[];
+}
+
+export function captureLog(level = 'info'): LogCapture {
+  const entries: Record<string, unknown>[] = [];
+  const logger = createLogger(level, {
+    write(line: string) {
+      entries.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  });
+  return { logger, entries };
+}
+
+export interface SimHostSpec {
+  containers: SimContainerSeed[];
+  /** Per-action simulator delays in ms. */
+  delays?: Record<string, number>;
+  cpus?: number;
+  memMiB?: number;
+  /** Start this host's worker with the pipeline (default true). */
+  worker?: boolean;
+  /** Config layered for this host's worker only, e.g. `{ worker: { concurrency: 1 } }`. */
+  workerConfig?: Record<string, unknown>;
+  /** When given, the driver is an OpenVzDriver with these options over the config's (e.g. lockRetries). */
+  driver?: Partial<OpenVzDriverOptions>;
+}
+
+export interface PipelineOptions {
+  redisUrl: string;
+  hosts: Record<string, SimHostSpec>;
+  /** Config overrides layered over the pipeline's test defaults. */
+  config?: Record<string, unknown>;
+  /** Operation catalogue of the workers and the dispatcher (default: jobs/). */
+  catalogue?: ReadonlyMap<string, OperationDef>;
+}
+
+export interface HostHandle {
+  name: string;
+  sim: SimHost;
+  ctl: SimControl;
+  /** Everything the host's workers logged (security events included). */
+  log: LogCapture;
+  /** The running worker, if started. */
+  worker: RunningWorker | undefined;
+  /** Starts a worker for the host (a fresh driver each time). */
+  start(): Promise<RunningWorker>;
+  /** Closes the running worker; resolves with whether its jobs finished within the grace. */
+  stop(graceMs?: number): Promise<boolean>;
+}
+
+export interface Pipeline {
+  dir: string;
+  config: Config;
+  core: BotCore;
+  dispatcher: Dispatcher;
+  sink: RecordingSink;
+  notifier: Notifier;
+  catalogue: ReadonlyMap<string, OperationDef>;
+  host(name: string): HostHandle;
+  /** One command through the dispatcher, as `user` (default alice). */
+  run(text: string, opts?: { user?: string; requestId?: string }): Promise<Reply>;
+  /** Dispatches a command that becomes a job and waits for its final notice. */
+  runToEnd(text: string, timeoutMs?: number): Promise<{ reply: Reply; final: RecordedJob }>;
+  close(): Promise<void>;
+}
+
+/** Test defaults: quick heartbeats and polls, a short retry backoff, a long inventory timer. */
+const BASE_OVERRIDES = {
+  worker: { heartbeatInterval: 200, heartbeatTtl: 1_000, inventoryInterval: 30_000, shutdownGrace: 5_000 },
+  jobs: { backoff: 100 },
+  openvz: { pollInterval: 300, commandTimeout: 20_000 },
+};
+
+export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const dir = await mkdtemp(join(tmpdir(), 'vpsops-pipeline-'));
+  const catalogue = o.catalogue ?? defaultCatalogue;
+  const sims = new Map<string, SimHost>();
+  for (const [name, spec] of Object.entries(o.hosts)) {
+    sims.set(
+      name,
+      await createSimHost({
+        dir: join(dir, name),
+        containers: spec.containers,
+        ...(spec.delays ? { delays: spec.delays } : {}),
+        ...(spec.cpus ? { cpus: spec.cpus } : {}),
+        ...(spec.memMiB ? { memMiB: spec.memMiB } : {}),
+      }),
+    );
+  }
+  const hostsConfig = Object.fromEntries(
+    [...sims].map(([name, sim]) => [
+      name,
+      {
+        kind: 'openvz',
+        group: 'test',
+        openvz: { vzctl: sim.vzctl, vzlist: sim.vzlist, procRoot: sim.procRoot, diskRoot: sim.dir },
+      },
+    ]),
+  );
+  const overrides = deepMerge(
+    deepMerge(BASE_OVERRIDES, { redis: { url: o.redisUrl }, hosts: hostsConfig }),
+    o.config ?? {},
+  );
+  const config = testConfig(overrides);
+  const botLog = captureLog('warn');
+  const core = createBotCore(config, botLog.logger);
+  const dispatcher = o.catalogue
+    ? new Dispatcher({
+        config,
+        catalogue,
+        fleet: core.fleet,
+        jobs: core.jobs,
+        jobKey: TEST_JOB_KEY,
+        log: botLog.logger,
+        authorize: allowAll,
+      })
+    : core.dispatcher;
+  const sink = new RecordingSink(async (host) => (await core.fleet.inventories([host])).get(host));
+  const notifier = new Notifier({
+    redisUrl: config.redis.url,
+    prefix: config.redis.prefix,
+    catalogue,
+    sink,
+    log: botLog.logger,
+  });
+  notifier.start();
+
+  const handles = new Map<string, HostHandle>();
+  for (const [name, spec] of Object.entries(o.hosts)) {
+    const sim = sims.get(name)!;
+    const workerConfig = spec.workerConfig ? testConfig(deepMerge(overrides, spec.workerConfig)) : config;
+    const log = captureLog('info');
+    const makeDriver = (): Hypervisor => {
+      if (!spec.driver) return createDriver(workerConfig, name, log.logger);
+      const h = hostDriverConfig(workerConfig, name).openvz;
+      return new OpenVzDriver({
+        vzctl: h.vzctl,
+        vzlist: h.vzlist,
+        procRoot: h.procRoot,
+        diskRoot: h.diskRoot,
+        commandTimeoutMs: h.commandTimeout,
+        pollIntervalMs: h.pollInterval,
+        logger: log.logger.child({ driver: 'openvz' }),
+        ...spec.driver,
+      });
+    };
+    const handle: HostHandle = {
+      name,
+      sim,
+      ctl: simControl(sim.dir),
+      log,
+      worker: undefined,
+      async start() {
+        if (handle.worker) throw new Error(`worker of ${name} already running`);
+        handle.worker = await startWorker({
+          config: workerConfig,
+          host: name,
+          driver: makeDriver(),
+          jobKey: TEST_JOB_KEY,
+          catalogue,
+          log: log.logger.child({ host: name }),
+          group: 'test',
+        });
+        return handle.worker;
+      },
+      async stop(graceMs = 5_000) {
+        const w = handle.worker;
+        handle.worker = undefined;
+        return w ? w.close(graceMs) : true;
+      },
+    };
+    handles.set(name, handle);
+  }
+  await Promise.all(
+    [...handles.entries()].filter(([n]) => o.hosts[n]!.worker !== false).map(([, h]) => h.start()),
+  );
+
+  const run = (text: string, opts: { user?: string; requestId?: string } = {}) =>
+    dispatcher.dispatch({
+      text,
+      user: opts.user ?? 'alice',
+      channel: 'C-test',
+      origin: 'test',
+      ...(opts.requestId ? { requestId: opts.requestId } : {}),
+    });
+
+  return {
+    dir,
+    config,
+    core,
+    dispatcher,
+    sink,
+    notifier,
+    catalogue,
+    host(name) {
+      const h = handles.get(name);
+      if (!h) throw new Error(`no host ${name} in this pipeline`);
+      return h;
+    },
+    run,
+    async runToEnd(text, timeoutMs = 10_000) {
+      const reply = await run(text);
+      if (!reply.ok || !reply.jobId) throw new Error(`"${text}" did not become a job: ${reply.text}`);
+      return { reply, final: await sink.final(reply.jobId, timeoutMs) };
+    },
+    async close() {
+      await Promise.all([...handles.values()].map((h) => h.stop(2_000).catch(() => false)));
+      await notifier.close();
+      await core.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
