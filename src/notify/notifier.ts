@@ -59,8 +59,9 @@ export class Notifier {
   constructor(private readonly o: NotifierOptions) {}
 
   start(): void {
+    this.connection = connect({ url: this.o.redisUrl, blocking: true, log: this.o.log });
     this.worker = new Worker<Notice>(NOTIFY_QUEUE, async (job) => this.handle(job.data), {
-      connection: (this.connection = connect({ url: this.o.redisUrl, blocking: true, log: this.o.log })),
+      connection: this.connection,
       prefix: this.o.prefix,
       concurrency: 1,
     });
