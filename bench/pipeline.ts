@@ -17,15 +17,16 @@ import { Notifier } from '../src/notify/notifier.js';
 import type { JobNotice } from '../src/queue/notify.js';
 import { mb, ms, summarize } from './stats.js';
 
-const N = Number(process.argv[2] ?? 1000);
-const WARMUP = 100;
+const N = Number(process.argv[2] ?? 2000);
+const WARMUP = 200;
+// These machines are noisy: floor and ours run in alternating rounds so both see the same conditions.
+const ROUNDS = 10;
 
-async function measure(n: number, once: () => Promise<void>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n + WARMUP; i++) {
+async function measure(n: number, once: () => Promise<void>, out: number[] = []): Promise<number[]> {
+  for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await once();
-    if (i >= WARMUP) out.push(performance.now() - t0);
+    out.push(performance.now() - t0);
   }
   return out;
 }
@@ -51,10 +52,10 @@ await Promise.all([
 const fq = new Queue('floor', { connection: redis });
 const fe = new QueueEvents('floor', { connection: new Redis(server.url, { maxRetriesPerRequest: null }) });
 await fe.waitUntilReady();
-const floor = await measure(N, async () => {
+const floorOnce = async () => {
   const job = await fq.add('x', { n: 1 }, { removeOnComplete: { count: 5000 } });
   await job.waitUntilFinished(fe);
-});
+};
 
 // Ours: a signed /vps command through the dispatcher to its outcome at the notifier.
 const config = loadConfig({
@@ -92,19 +93,28 @@ const notifier = new Notifier({
 });
 notifier.start();
 let i = 0;
-const ours = await measure(N, async () => {
+const oursOnce = async () => {
   const text = `${i++ % 2 ? 'start' : 'stop'} web-${1 + (i % 50)}`;
   const reply = await core.dispatcher.dispatch({ text, user: 'bench', origin: 'bench' });
   if (!reply.jobId) throw new Error(`bench command refused: ${reply.text}`);
   await outcome(reply.jobId).promise;
   outcomes.delete(reply.jobId);
-});
+};
+
+await measure(WARMUP, floorOnce);
+await measure(WARMUP, oursOnce);
+const floor: number[] = [];
+const ours: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  await measure(Math.ceil(N / ROUNDS), floorOnce, floor);
+  await measure(Math.ceil(N / ROUNDS), oursOnce, ours);
+}
 
 const [rssWorker, rssFloor] = await Promise.all([redis.get('bench:rss:ours'), redis.get('bench:rss:floor')]);
 const f = summarize(floor);
 const o = summarize(ours);
 console.log(
-  `vpsops pipeline bench: ${N} sequential commands after ${WARMUP} warm-up, one redis-server ${server.url}`,
+  `vpsops pipeline bench: ${N} sequential commands each, in ${ROUNDS} alternating rounds after ${WARMUP} warm-up, one redis-server ${server.url}`,
 );
 console.log(
   `floor (bare BullMQ add → worker → completed): p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  mean ${ms(f.mean)}`,
