@@ -61,13 +61,6 @@ export class JobStore {
     });
   }
 
-  /** Place of a waiting job in its host's line (1 = next), or undefined once it runs. Off the ack path. */
-  async position(host: string, id: string): Promise<number | undefined> {
-    const ids = await this.queue(host).getWaiting(0, 999);
-    const i = ids.findIndex((j) => j?.id === id);
-    return i < 0 ? undefined : ids.length - i;
-  }
-
   /** Looks the id up on every configured host's queue at once. */
   async find(id: string): Promise<FoundJob | undefined> {
     const hosts = Object.keys(this.config.hosts);
