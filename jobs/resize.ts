@@ -42,8 +42,13 @@ export default defineOperation({
       },
       opCtx(ctx),
     );
-    const when = res.applied === 'live' ? 'now in effect' : 'saved; it takes effect at the next start';
-    const notes = res.notes.length ? ` ${res.notes.join(' ')}` : '';
-    return { summary: `${guestLabel(ctx)} resized to ${wanted.join(', ')}: ${when}.${notes}` };
+    // The driver's notes say it best when it has any (e.g. why a change waits for the next start).
+    const when =
+      res.notes.length > 0
+        ? res.notes.join(' ')
+        : res.applied === 'live'
+          ? 'now in effect.'
+          : 'saved; it takes effect at the next start.';
+    return { summary: `${guestLabel(ctx)} resized to ${wanted.join(', ')}: ${when}` };
   },
 });

@@ -88,7 +88,7 @@ export function toOpError(err: unknown): OpError {
     return new OpError('CANCELLED', 'The operation was cancelled.', { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new OpError('INTERNAL', 'Something went wrong inside vpsops; the details are in the worker log.', {
+  return new OpError('INTERNAL', 'Something went wrong inside vpsops; the details are in its logs.', {
     cause: err,
     detail: message,
   });

@@ -26,12 +26,16 @@ export interface SignedJob {
 }
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+const LETTERS = 'abcdefghjkmnpqrstvwxyz';
 
-/** A short id people can type (`/vps cancel k3x9q2mz`): 8 chars of Crockford-ish base32. */
+/**
+ * A short id people can type (`/vps cancel k3x9q2mz`): 8 chars of Crockford-ish base32. It starts
+ * with a letter because BullMQ refuses job ids that read as integers (about 1 in 10,000 otherwise).
+ */
 export function newRequestId(): string {
   const bytes = randomBytes(8);
-  let id = '';
-  for (const b of bytes) id += ALPHABET[b & 31];
+  let id = LETTERS[bytes[0]! % LETTERS.length]!;
+  for (const b of bytes.subarray(1)) id += ALPHABET[b & 31];
   return id;
 }
 

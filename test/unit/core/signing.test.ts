@@ -54,3 +54,14 @@ describe('signing', () => {
     expect(checkJobKey(KEY)).toBe(KEY);
   });
 });
+
+describe('request ids', () => {
+  it('are short, typeable, and never read as an integer (BullMQ refuses those)', async () => {
+    const { newRequestId, REQUEST_ID_RE } = await import('../../../src/core/request.js');
+    for (let i = 0; i < 20_000; i++) {
+      const id = newRequestId();
+      expect(id).toMatch(REQUEST_ID_RE);
+      expect(id).toMatch(/^[a-z][0-9a-z]{7}$/);
+    }
+  });
+});
