@@ -118,3 +118,49 @@ export function spawnDaemon(file: string, args: readonly string[], opts: DaemonO
     },
   };
 }
+
+export interface StreamOptions {
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  /** How much of stderr to keep for the result (the end of it). Default 4 KiB. */
+  stderrKeep?: number;
+}
+
+/**
+ * Runs a long-lived process (e.g. `virsh event --loop`) and hands over its stdout line by line as
+ * it comes; resolves with the exit code and the end of stderr when it ends or `signal` aborts.
+ */
+export async function streamLines(
+  file: string,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  opts: StreamOptions = {},
+): Promise<{ exitCode: number | undefined; stderr: string }> {
+  const keep = opts.stderrKeep ?? 4096;
+  const child = execa(file, [...args], {
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    shell: false,
+    cleanup: true,
+    forceKillAfterDelay: 2_000,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+  });
+  let tail = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    const lines = (tail + chunk).split('\n');
+    tail = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-keep);
+  });
+  const res = await child;
+  if (tail) onLine(tail);
+  if (res.failed && res.exitCode === undefined && !res.isCanceled) stderr ||= String(res.message);
+  return { exitCode: res.exitCode, stderr };
+}

@@ -4,6 +4,7 @@ import { hostDriverConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../core/errors.js';
 import type { Logger } from '../log.js';
+import { KvmDriver } from './kvm/index.js';
 import { OpenVzDriver } from './openvz/index.js';
 import type { Hypervisor } from './types.js';
 
@@ -21,8 +22,19 @@ export function createDriver(config: Config, host: string, log: Logger): Hypervi
       logger: log.child({ driver: 'openvz' }),
     });
   }
-  throw new OpError(
-    'UNSUPPORTED',
-    `Host ${host} is a KVM host, and this build of vpsops has no KVM driver yet.`,
-  );
+  if (h.kind === 'kvm') {
+    const k = h.kvm;
+    return new KvmDriver({
+      uri: k.uri,
+      imageDir: k.imageDir,
+      hostName: host,
+      templates: k.templates,
+      domainType: k.domainType,
+      ...(k.network ? { network: k.network } : {}),
+      commandTimeoutMs: k.commandTimeout,
+      scanIntervalMs: k.scanInterval,
+      logger: log.child({ driver: 'kvm' }),
+    });
+  }
+  throw new OpError('CONFIG', `Host ${host} has an unknown kind.`);
 }

@@ -1,0 +1,49 @@
+/** What every part of the KVM driver shares: the connection, virsh, the paths and the knobs. */
+import { OpError } from '../../core/errors.js';
+import type { LibvirtConnection } from './connection.js';
+import type { DriverLogger, Virsh } from './virsh.js';
+
+export interface KvmContext {
+  uri: string;
+  /**
+   * libvirt's test driver (`test:///default`, `test:///file.xml`) keeps its guests inside the
+   * process that opened it, so no virsh child can see them: everything goes through the binding.
+   */
+  testDriver: boolean;
+  imageDir: string;
+  lv: LibvirtConnection;
+  virsh: Virsh;
+  /** qemu-img executable. */
+  qemuImg: string;
+  commandTimeoutMs: number;
+  /** How often a graceful shutdown checks whether the guest is off. */
+  pollIntervalMs: number;
+  log: DriverLogger;
+}
+
+/** True for libvirt test-driver URIs, whose state no other process shares. */
+export function isTestDriverUri(uri: string): boolean {
+  return /^test:\/\//.test(uri);
+}
+
+/** The one sentence for an operation the test driver cannot do (it has no virsh-visible state). */
+export function testDriverUnsupported(what: string): OpError {
+  return new OpError('UNSUPPORTED', `libvirt's test driver does not support ${what}.`);
+}
+
+/** Resolves after `ms`; rejects with CANCELLED when the signal aborts first. */
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => new OpError('CANCELLED', 'The operation was cancelled.');
+    if (signal?.aborted) return reject(cancelled());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
