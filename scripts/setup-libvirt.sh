@@ -17,6 +17,12 @@ getent group kvm >/dev/null || groupadd -r kvm
 getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
 id libvirt-qemu >/dev/null 2>&1 || useradd -r -g libvirt-qemu -G kvm libvirt-qemu
 mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/vpsops/images
+# What Debian's udev rule does on a normal boot. Without it libvirtd re-probes QEMU on every
+# call ("KVM was enabled when probing ... but it is not available now"): starts take seconds.
+if [ -e /dev/kvm ]; then
+  chgrp kvm /dev/kvm
+  chmod 0660 /dev/kvm
+fi
 
 pgrep -x virtlogd >/dev/null || virtlogd -d
 pgrep -x libvirtd >/dev/null || libvirtd -d

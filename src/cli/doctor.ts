@@ -112,7 +112,7 @@ async function checkHostTools(
   } catch (err) {
     return add('fail', (err as OpError).userMessage);
   }
-  if (h.kind === 'kvm') return add('warn', `${host}: KVM hosts are not supported by this build yet`);
+  if (h.kind === 'kvm') return checkKvm(host, h.kvm.uri, add);
   const { vzctl, vzlist, procRoot } = h.openvz;
   try {
     const r = await run(vzctl, ['--version'], { timeoutMs: 10_000 });
@@ -131,5 +131,38 @@ async function checkHostTools(
       `${host}: ${msg}`,
       `run doctor on ${host} itself, or set hosts.${host}.openvz paths (vzctl, vzlist, procRoot)`,
     );
+  }
+}
+
+async function checkKvm(
+  host: string,
+  uri: string,
+  add: (l: Level, w: string, f?: string) => void,
+): Promise<void> {
+  try {
+    await import('@unraid/libvirt');
+    add('ok', `${host}: the @unraid/libvirt binding is installed`);
+  } catch {
+    add(
+      'fail',
+      `${host}: the @unraid/libvirt binding is not installed`,
+      'apt-get install libvirt-dev, then npm install @unraid/libvirt',
+    );
+  }
+  try {
+    const r = await run('virsh', ['-c', uri, 'version'], { timeoutMs: 15_000, env: { LC_ALL: 'C' } });
+    const version =
+      /Running hypervisor: (.+)/.exec(r.stdout)?.[1] ?? /Using library: (.+)/.exec(r.stdout)?.[1];
+    if (r.exitCode === 0)
+      add('ok', `${host}: libvirt answers at ${uri}${version ? ` (${version.trim()})` : ''}`);
+    else
+      add(
+        'fail',
+        `${host}: libvirt at ${uri} does not answer: ${r.stderr.trim().split('\n')[0]}`,
+        'start libvirtd (scripts/setup-libvirt.sh sets one up)',
+      );
+  } catch (err) {
+    const msg = err instanceof OpError ? err.userMessage : (err as Error).message;
+    add('warn', `${host}: ${msg}`, 'install libvirt-clients for virsh');
   }
 }

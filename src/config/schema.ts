@@ -20,7 +20,22 @@ const withUnit = (parse: (t: string) => number | undefined, example: string) =>
 const size = withUnit(parseSize, 'a size like 512M or 2G');
 const duration = withUnit(parseDuration, 'a duration like 30s or 2h');
 
-const kvmSchema = z.object({ uri: z.string().min(1), imageDir: z.string().min(1) }).strict();
+const kvmTemplate = z.object({ image: z.string().min(1), xml: z.string().min(1).optional() }).strict();
+const kvmSchema = z
+  .object({
+    uri: z.string().min(1),
+    imageDir: z.string().min(1),
+    /** Templates for create, by name: a qcow2 base image and optionally a domain XML template. */
+    templates: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/), kvmTemplate),
+    domainType: z.enum(['kvm', 'qemu'], { errorMap: () => ({ message: 'expected "kvm" or "qemu"' }) }),
+    network: z
+      .object({ type: z.enum(['network', 'bridge']), source: z.string().min(1) })
+      .strict()
+      .nullable(),
+    commandTimeout: duration,
+    scanInterval: duration,
+  })
+  .strict();
 const openvzSchema = z
   .object({
     vzctl: z.string().min(1),
