@@ -29,6 +29,8 @@ export interface DemoOptions {
 }
 
 const HOST = 'vz-1';
+/** The KVM host runs on libvirt's built-in test driver, through the @unraid/libvirt binding. */
+const KVM_HOST = 'kvm-1';
 
 export async function runDemo(o: DemoOptions): Promise<void> {
   const say = (t: string) => o.output.write(`${t}\n`);
@@ -53,9 +55,21 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     const jobKey = o.env.VPSOPS_JOB_KEY ?? randomBytes(32).toString('hex');
     const env = { VPSOPS_CONFIG: configFile, REDIS_URL: redis.url, VPSOPS_JOB_KEY: jobKey };
     const config = loadConfig({ env: { ...o.env, ...env }, file: configFile });
-    const worker = startWorkerChild(env, join(dir, `worker-${HOST}.log`));
+    const worker = startWorkerChild(HOST, env, join(dir, `worker-${HOST}.log`));
     stack.push(() => worker.stop(10_000));
-    await waitForHost(config, HOST, worker, 30_000);
+    const kvmLog = join(dir, `worker-${KVM_HOST}.log`);
+    const kvm = startWorkerChild(KVM_HOST, env, kvmLog);
+    stack.push(() => kvm.stop(10_000));
+    const [, kvmUp] = await Promise.all([
+      waitForHost(config, HOST, worker, 30_000),
+      waitForHost(config, KVM_HOST, kvm, 30_000).then(
+        () => true,
+        async () => {
+          say(`KVM host ${KVM_HOST} is not available: ${await lastLine(kvmLog)}`);
+          return false;
+        },
+      ),
+    ]);
     const log = createLogger(config.log.level, pino.destination(join(dir, 'bot.log')));
     const core = createBotCore(config, log);
     stack.push(() => core.close());
@@ -69,6 +83,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
       extra: { sim: simCommand(sim.dir) },
       onReady: () => {
         say(`Ready: OpenVZ host ${HOST} (simulated) with ${DEMO_CONTAINERS.length} containers. Logs: ${dir}`);
+        if (kvmUp)
+          say(`      KVM host ${KVM_HOST} on libvirt's test driver (test:///default) with its guest "test".`);
         say('Try: /vps list · /vps start mail-1 · /vps stop web-1 · /vps snapshot db-1 · /vps help');
       },
     });
@@ -90,15 +106,27 @@ async function demoConfig(sim: {
     unknown
   >;
   const paths = { vzctl: sim.vzctl, vzlist: sim.vzlist, procRoot: sim.procRoot, diskRoot: sim.dir };
-  return deepMerge(base, { hosts: { [HOST]: { openvz: paths } } });
+  return deepMerge(base, {
+    hosts: { [HOST]: { openvz: paths }, [KVM_HOST]: { kvm: { imageDir: join(sim.dir, '..', 'images') } } },
+  });
 }
 
-function startWorkerChild(env: Record<string, string>, logFile: string): Daemon {
+function startWorkerChild(host: string, env: Record<string, string>, logFile: string): Daemon {
   const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
-  return spawnDaemon(process.execPath, [cli, 'worker', '--host', HOST, '--exit-with-parent'], {
+  return spawnDaemon(process.execPath, [cli, 'worker', '--host', host, '--exit-with-parent'], {
     env,
     logFile,
   });
+}
+
+/** The worker's last words (it prints one sentence on stderr when it cannot start). */
+async function lastLine(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('vpsops:') || !l.startsWith('{'));
+  return (lines.at(-1) ?? 'it did not report; see its log').replace(/^vpsops: /, '');
 }
 
 function simCommand(dir: string) {

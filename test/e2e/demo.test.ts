@@ -15,6 +15,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vpsops-demo-'));
   demo = drive(process.execPath, [CLI, 'demo', '--as', 'alice', '--state-dir', dir], { REDIS_URL: '' });
   await demo.waitFor(/Ready: OpenVZ host vz-1 \(simulated\) with 5 containers/, 60_000);
+  await demo.waitFor(/KVM host kvm-1 on libvirt's test driver/);
 }, 70_000);
 
 afterAll(async () => {
@@ -25,12 +26,15 @@ afterAll(async () => {
 });
 
 describe('vpsops demo', () => {
-  it('lists the simulated containers from the inventory', async () => {
+  it('lists the guests of both hosts from their inventories', async () => {
     demo.mark();
     demo.send('/vps list');
-    await demo.waitFor(/5 guests on vz-1[\s\S]*inventory as of/);
-    expect(demo.output).toMatch(/web-1 101 · 🟢 running · 1 vCPU · 1G RAM · 20G disk · 10\.0\.0\.101/);
-    expect(demo.output).toMatch(/mail-1 104 · ⚪ stopped/);
+    await demo.waitFor(/6 guests[\s\S]*inventory as of vz-1 .*, kvm-1 /);
+    expect(demo.output).toMatch(
+      /web-1 101 on vz-1 · 🟢 running · 1 vCPU · 1G RAM · 20G disk · 10\.0\.0\.101/,
+    );
+    expect(demo.output).toMatch(/mail-1 104 on vz-1 · ⚪ stopped/);
+    expect(demo.output).toMatch(/test on kvm-1 · 🟢 running · 2 vCPU · 2G RAM/);
   });
 
   it('starts a container with progress and the outcome', async () => {
@@ -89,6 +93,28 @@ describe('vpsops demo', () => {
       6_000,
     );
     demo.send('/sim delay start 0');
+  });
+
+  it("runs the KVM guest on libvirt's test driver: stop, start, create, resize, destroy", async () => {
+    demo.mark();
+    demo.send('/vps stop test force=yes timeout=2s');
+    await demo.waitFor(/✅ stop test on kvm-1: done in [\d.]+m?s: test is stopped\./);
+    demo.send('/vps start test');
+    await demo.waitFor(/✅ start test on kvm-1: done in [\d.]+m?s: test is running\./);
+    demo.send('/vps create shop-3 host=kvm-1 plan=small');
+    await demo.waitFor(/✅ create shop-3 on kvm-1: done .*shop-3 was created on kvm-1/);
+    demo.send('/vps resize shop-3 memory=2G');
+    await demo.waitFor(/✅ resize shop-3 on kvm-1: done .*resized to 2G RAM/);
+    demo.send('/vps destroy shop-3');
+    await demo.waitFor(/✅ destroy shop-3 on kvm-1: done .*shop-3 was destroyed\./);
+  });
+
+  it("says in one sentence what libvirt's test driver cannot do", async () => {
+    demo.mark();
+    demo.send('/vps snapshot test');
+    await demo.waitFor(
+      /❌ snapshot test on kvm-1: failed in [\d.]+m?s: libvirt's test driver does not support snapshots\./,
+    );
   });
 
   it('switches user with /as', async () => {
