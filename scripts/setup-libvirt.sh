@@ -24,15 +24,23 @@ if [ -e /dev/kvm ]; then
   chmod 0660 /dev/kvm
 fi
 
-pgrep -x virtlogd >/dev/null || virtlogd -d
-pgrep -x libvirtd >/dev/null || libvirtd -d
+answers() { virsh -c qemu:///system version >/dev/null 2>&1; }
 
-for _ in $(seq 1 50); do
-  if virsh -c qemu:///system version >/dev/null 2>&1; then
+pgrep -x virtlogd >/dev/null || virtlogd -d
+if ! answers; then
+  # A daemon that is still going away (or is stuck) keeps its pid file: let it finish, else end it.
+  for _ in $(seq 1 25); do pgrep -x libvirtd >/dev/null || break; sleep 0.2; done
+  pkill -x libvirtd 2>/dev/null && sleep 1 || true
+  libvirtd -d
+fi
+
+# A cold start probes QEMU's capabilities first, which can take a while on a slow machine.
+for _ in $(seq 1 300); do
+  if answers; then
     virsh -c qemu:///system version
     exit 0
   fi
   sleep 0.2
 done
-echo "libvirtd did not answer on qemu:///system; see /var/log/libvirt" >&2
+echo "libvirtd did not answer on qemu:///system within 60 s; see /var/log/libvirt/libvirtd.log" >&2
 exit 1
