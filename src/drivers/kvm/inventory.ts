@@ -85,11 +85,20 @@ export class Inventory {
   private listThroughBinding(): Promise<Guest[]> {
     return this.k.lv.run('list', async (c) => {
       const domains = await c.connectListAllDomains();
+      const now = Date.now();
       const guests = await Promise.all(
         domains.map(async (d) => {
           const name = await d.getName();
           try {
-            return await guestFromBinding(c, d, name);
+            // XML details are cached as on the virsh path; the state is read every scan.
+            const cached = this.meta.get(name);
+            const fresh = cached && now - cached.at <= META_TTL_MS ? cached : undefined;
+            const [info, xml] = await Promise.all([
+              c.domainGetInfo(d),
+              fresh ? undefined : c.domainGetXMLDesc(d),
+            ]);
+            if (xml !== undefined) this.meta.set(name, { info: readDomainXml(xml), at: now });
+            return guestFromInfo(name, info, this.meta.get(name)?.info);
           } catch (err) {
             // Undefined between the listing and the lookup: it is simply gone.
             if (bindingError(err, 'list', this.k.uri, name).code === 'GUEST_NOT_FOUND') return undefined;
@@ -97,14 +106,24 @@ export class Inventory {
           }
         }),
       );
+      const names = new Set(guests.map((g) => g?.id));
+      for (const name of this.meta.keys()) if (!names.has(name)) this.meta.delete(name);
       return guests.filter((g): g is Guest => g !== undefined).sort((a, b) => a.id.localeCompare(b.id));
     });
   }
 }
 
-/** A guest from the binding's info and XML (no state reason: the binding does not give one). */
 async function guestFromBinding(c: LvConnection, d: LvDomain, name: string): Promise<Guest> {
   const [info, xml] = await Promise.all([c.domainGetInfo(d), c.domainGetXMLDesc(d)]);
+  return guestFromInfo(name, info, readDomainXml(xml));
+}
+
+/** A guest from the binding's domain info and, when known, what its XML says. */
+function guestFromInfo(
+  name: string,
+  info: { state: number; nrVirtCpu: number; memory: number },
+  xml: DomainXmlInfo | undefined,
+): Guest {
   const mapped = mapStateNumbers(info.state, 0);
   const guest: Guest = {
     id: name,
@@ -117,5 +136,5 @@ async function guestFromBinding(c: LvConnection, d: LvDomain, name: string): Pro
     ips: [],
   };
   if (mapped.reason !== undefined) guest.stateReason = mapped.reason;
-  return withMeta(guest, readDomainXml(xml));
+  return withMeta(guest, xml);
 }
