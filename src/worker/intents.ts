@@ -1,11 +1,24 @@
 /**
  * What our own operations are doing to guests, so the watcher can tell a stop we asked for from
- * one nobody asked for. A guest counts as "ours" while an operation runs on it and for a grace
- * period after, since hypervisor events and polls arrive late.
+ * one nobody asked for. A stop is ours while an operation runs on the guest, and for a grace period
+ * after an operation that stops or restarts guests (events and polls arrive late). A crash is
+ * never ours, and neither is a stop right after, say, a start.
  */
+import type { GuestEventType } from '../drivers/types.js';
+
+/** Operations whose normal course includes the guest stopping. */
+const STOPPING_OPS: ReadonlySet<string> = new Set([
+  'stop',
+  'reboot',
+  'destroy',
+  'revert',
+  'suspend',
+  'resize',
+]);
+
 export class Intents {
   private readonly active = new Map<string, number>();
-  private readonly endedAt = new Map<string, number>();
+  private readonly stoppedByUsAt = new Map<string, number>();
 
   constructor(
     private readonly graceMs: number,
@@ -16,17 +29,18 @@ export class Intents {
     this.active.set(guestId, (this.active.get(guestId) ?? 0) + 1);
   }
 
-  end(guestId: string): void {
+  end(guestId: string, op: string): void {
     const n = (this.active.get(guestId) ?? 1) - 1;
     if (n <= 0) this.active.delete(guestId);
     else this.active.set(guestId, n);
-    this.endedAt.set(guestId, this.now());
+    if (STOPPING_OPS.has(op)) this.stoppedByUsAt.set(guestId, this.now());
   }
 
-  /** True when a change to this guest at `at` can be explained by one of our operations. */
-  explains(guestId: string, at = this.now()): boolean {
+  /** True when an event of this type for this guest at `at` can be explained by one of our operations. */
+  explains(guestId: string, type: GuestEventType, at = this.now()): boolean {
+    if (type === 'crashed') return false;
     if (this.active.has(guestId)) return true;
-    const ended = this.endedAt.get(guestId);
+    const ended = this.stoppedByUsAt.get(guestId);
     return ended !== undefined && at - ended <= this.graceMs;
   }
 }

@@ -94,7 +94,7 @@ export class JobRunner {
       if (op.risk !== 'read') await this.d.onChange();
       throw await this.failed(job, op, request, this.explain(err, jobSignal, timeout, op), startedAt, log);
     } finally {
-      if (request.target.guestId) this.d.intents.end(request.target.guestId);
+      if (request.target.guestId) this.d.intents.end(request.target.guestId, op.name);
       releaseSlot();
       releaseGuest();
     }

@@ -46,7 +46,7 @@ export class GuestWatcher {
   private async onEvent(ev: GuestEvent): Promise<void> {
     void this.inventory.refresh();
     const unexpected =
-      (ev.type === 'stopped' || ev.type === 'crashed') && !this.intents.explains(ev.guestId, ev.at);
+      (ev.type === 'stopped' || ev.type === 'crashed') && !this.intents.explains(ev.guestId, ev.type, ev.at);
     if (!unexpected) return;
     const name = this.inventory.guests.find((g) => g.id === ev.guestId)?.name ?? ev.guestId;
     this.log.warn({ guest: ev.guestId, event: ev.type, reason: ev.reason }, 'guest stopped out of band');

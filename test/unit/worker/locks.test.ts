@@ -57,17 +57,28 @@ describe('guest locks', () => {
 });
 
 describe('intents', () => {
-  it('explains changes while an operation runs and for the grace period after', () => {
+  it('explains a stop while an operation runs, and for the grace period after one that stops guests', () => {
     let now = 1000;
     const intents = new Intents(5000, () => now);
-    expect(intents.explains('101')).toBe(false);
+    expect(intents.explains('101', 'stopped')).toBe(false);
     intents.begin('101');
-    expect(intents.explains('101')).toBe(true);
-    intents.end('101');
+    expect(intents.explains('101', 'stopped')).toBe(true);
+    intents.end('101', 'stop');
     now = 5999;
-    expect(intents.explains('101')).toBe(true);
+    expect(intents.explains('101', 'stopped')).toBe(true);
     now = 6001;
-    expect(intents.explains('101')).toBe(false);
-    expect(intents.explains('102')).toBe(false);
+    expect(intents.explains('101', 'stopped')).toBe(false);
+    expect(intents.explains('102', 'stopped')).toBe(false);
+  });
+
+  it('never explains a crash, nor a stop right after a start', () => {
+    let now = 1000;
+    const intents = new Intents(5000, () => now);
+    intents.begin('101');
+    expect(intents.explains('101', 'crashed')).toBe(false);
+    intents.end('101', 'start');
+    now = 2000;
+    expect(intents.explains('101', 'stopped')).toBe(false);
+    expect(intents.explains('101', 'crashed')).toBe(false);
   });
 });
