@@ -30,6 +30,7 @@ beforeAll(async () => {
           { ctid: 105, name: 'web-5', running: true },
           { ctid: 106, name: 'crash-1', running: true },
           { ctid: 107, name: 'quiet-1', running: true },
+          { ctid: 108, name: 'flaky-1', running: false },
         ],
       },
       // A host whose worker runs one operation at a time.
@@ -173,9 +174,9 @@ describe('worker pipeline', () => {
     const list = await p.runToEnd('/vps list host=vz-1 refresh=yes');
     expect(list.final.view.phase).toBe('done');
     const guests = list.final.notice.result?.data as Guest[];
-    expect(guests.map((g) => g.id).sort()).toEqual(['101', '102', '103', '104', '105', '106', '107']);
+    expect(guests.map((g) => g.id).sort()).toEqual(['101', '102', '103', '104', '105', '106', '107', '108']);
     expect(guests.find((g) => g.id === '105')?.description).toBe('changed-live');
-    expect(list.final.notice.result?.summary).toBe('7 guests on vz-1 (asked just now).');
+    expect(list.final.notice.result?.summary).toBe('8 guests on vz-1 (asked just now).');
     for (const r of [status.reply, list.reply]) {
       const job = await p.core.jobs.queue('vz-1').getJob(r.jobId!);
       expect(await job!.getState()).toBe('completed');
@@ -207,5 +208,18 @@ describe('worker pipeline', () => {
     await sleep(5 * POLL_MS);
     expect(p.sink.guests('107')).toEqual([]);
     expect(p.sink.guests().map((g) => g.notice.guestId)).toEqual(['106']);
+  });
+
+  it('a guest that dies right after our own start is still reported', async () => {
+    const start = await p.runToEnd('/vps start flaky-1');
+    expect(start.final.view.phase).toBe('done');
+    const since = Date.now();
+    await p.host('vz-1').ctl.crash(108);
+    const died = await p.sink.guestNotice('108', {
+      event: 'stopped',
+      after: since,
+      timeoutMs: 5 * POLL_MS + 2_000,
+    });
+    expect(died.notice).toMatchObject({ host: 'vz-1', guestId: '108', guestName: 'flaky-1' });
   });
 });

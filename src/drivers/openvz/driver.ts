@@ -7,6 +7,7 @@ import type {
   CreateSpec,
   Guest,
   GuestEvent,
+  GuestState,
   HostCapacity,
   HostInfo,
   Hypervisor,
@@ -47,6 +48,15 @@ export interface OpenVzDriverOptions {
 
 const CREATE_ATTEMPTS = 3;
 
+/** The state a successful vzctl action leaves a container in (for the watch's baseline). */
+const SETTLES_TO: Partial<Record<VzCall['action'], GuestState>> = {
+  start: 'running',
+  restart: 'running',
+  resume: 'running',
+  stop: 'stopped',
+  suspend: 'paused',
+};
+
 function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
   const v = value ?? fallback;
   if (!Number.isFinite(v) || v < min) {
@@ -57,6 +67,8 @@ function positive(name: string, value: number | undefined, fallback: number, min
 
 export class OpenVzDriver implements Hypervisor {
   readonly kind = 'openvz' as const;
+  /** States our own successful actions left containers in since the watch's last poll. */
+  private readonly settled = new Map<string, GuestState>();
   private readonly vz: VzRunner;
   private readonly snapshots: SnapshotOps;
   private readonly procRoot: string;
@@ -126,6 +138,7 @@ export class OpenVzDriver implements Hypervisor {
       ctx.progress?.(60, 'graceful stop timed out; powering off');
       await this.vz.vzctl({ action: 'stop', ctid, args: ['--fast'], signal: ctx.signal });
     }
+    this.settled.set(ctid, 'stopped');
     ctx.progress?.(100, 'container stopped');
   }
 
@@ -229,9 +242,23 @@ export class OpenVzDriver implements Hypervisor {
       if (signal.aborted) return;
       const next = await this.quietList(signal);
       if (!next) continue;
-      if (prev) yield* diffGuests(prev, next, Date.now());
+      if (prev) yield* diffGuests(this.withSettled(prev), next, Date.now());
       prev = next;
     }
+  }
+
+  /**
+   * The previous poll, corrected by what our own operations did since: a container we started and
+   * that died before the next poll must read as running → stopped, not as stopped all along.
+   */
+  private withSettled(prev: Guest[]): Guest[] {
+    if (this.settled.size === 0) return prev;
+    const out = prev.map((g) => {
+      const state = this.settled.get(g.id);
+      return state ? { ...g, state } : g;
+    });
+    this.settled.clear();
+    return out;
   }
 
   async close(): Promise<void> {}
@@ -254,6 +281,8 @@ export class OpenVzDriver implements Hypervisor {
     const ctid = checkCtid(id);
     ctx.progress?.(5, doing);
     await this.vz.vzctl({ action, ctid, args, signal: ctx.signal });
+    const after = SETTLES_TO[action];
+    if (after) this.settled.set(ctid, after);
     ctx.progress?.(100, done);
   }
 
