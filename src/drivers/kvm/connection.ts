@@ -4,7 +4,7 @@
  * retried once. Domain handles never outlive a call: each call looks its domain up again.
  */
 import { OpError } from '../../core/errors.js';
-import { humanDuration } from '../openvz/units.js';
+import { humanDuration } from '../human.js';
 import { type LvConnection, type LvDomain, loadBinding } from './binding.js';
 import { type KvmAction, libvirtError } from './errors.js';
 import { VIR_ERR } from './libvirt-codes.js';

@@ -6,7 +6,7 @@ import { access, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { OpError } from '../../core/errors.js';
 import { type ExecResult, run } from '../exec.js';
-import { humanBytes } from '../openvz/units.js';
+import { humanBytes } from '../human.js';
 import type { KvmContext } from './context.js';
 import { resolveInImageDir } from './validate.js';
 

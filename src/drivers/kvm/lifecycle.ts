@@ -4,7 +4,7 @@
  * on the test driver a reboot is a shutdown and a start through the binding.
  */
 import { OpError } from '../../core/errors.js';
-import { humanDuration } from '../openvz/units.js';
+import { humanDuration } from '../human.js';
 import type { OpContext, ShutdownOptions } from '../types.js';
 import { delay, type KvmContext } from './context.js';
 import { DomainState } from './states.js';

@@ -5,7 +5,7 @@
  * On the test driver the persistent XML is rewritten through the binding (no live change, no disks).
  */
 import { OpError } from '../../core/errors.js';
-import { humanBytes } from '../openvz/units.js';
+import { humanBytes } from '../human.js';
 import type { OpContext, ResizeResult, ResizeSpec } from '../types.js';
 import { XML_INACTIVE } from './binding.js';
 import { type KvmContext, testDriverUnsupported } from './context.js';

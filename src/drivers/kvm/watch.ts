@@ -5,7 +5,7 @@
  * shared event stream, so there the scan is the only source.
  */
 import { streamLines } from '../exec.js';
-import { diffGuests, pause } from '../openvz/events.js';
+import { diffGuests, pause } from '../poll-events.js';
 import type { Guest, GuestEvent, GuestState } from '../types.js';
 import type { KvmContext } from './context.js';
 import { EVENT_ARGS, parseEvent } from './events.js';

@@ -3,6 +3,8 @@
  * polling for events. Every input is validated before it reaches a command line.
  */
 import { OpError } from '../../core/errors.js';
+import { humanDuration } from '../human.js';
+import { diffGuests, pause } from '../poll-events.js';
 import type {
   CreateSpec,
   Guest,
@@ -17,12 +19,10 @@ import type {
   ShutdownOptions,
   Snapshot,
 } from '../types.js';
-import { diffGuests, pause } from './events.js';
 import { nextCtid, planCreate, planResize } from './plan.js';
 import { readHostCapacity, readKernelVersion } from './proc.js';
 import { type DriverLogger, silentLogger, type VzCall, VzRunner } from './runner.js';
 import { SnapshotOps } from './snapshot-ops.js';
-import { humanDuration } from './units.js';
 import { checkCtid } from './validate.js';
 
 /** Constructor options; paths are those of the host (or of a wrapper, or the simulator). */

@@ -3,8 +3,9 @@
  * command runs, so a bad spec fails with BAD_INPUT and leaves the host untouched.
  */
 import { OpError } from '../../core/errors.js';
+import { humanBytes } from '../human.js';
 import type { CreateSpec, Guest, ResizeSpec } from '../types.js';
-import { diskspaceArg, humanBytes, memoryArg } from './units.js';
+import { diskspaceArg, memoryArg } from './units.js';
 import {
   checkBytes,
   checkDescription,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OpError } from '../../../../src/core/errors.js';
+import { humanBytes, humanDuration } from '../../../../src/drivers/human.js';
 import { nextCtid, planCreate, planResize, swapFor } from '../../../../src/drivers/openvz/plan.js';
-import { diskspaceArg, humanBytes, humanDuration, memoryArg } from '../../../../src/drivers/openvz/units.js';
+import { diskspaceArg, memoryArg } from '../../../../src/drivers/openvz/units.js';
 import type { Guest } from '../../../../src/drivers/types.js';
 
 const GiB = 1024 ** 3;

@@ -1,8 +1,9 @@
 /**
- * Lifecycle events by polling: OpenVZ has no event stream, so consecutive listings are compared
- * (contract §10). A container that stops without a stop command simply shows up as `stopped`.
+ * Lifecycle events by polling, for hypervisors (or connections) without an event stream: OpenVZ
+ * (contract §10) and libvirt's test driver. Consecutive listings are compared; a guest that stops
+ * without a stop command simply shows up as `stopped`.
  */
-import type { Guest, GuestEvent, GuestEventType, GuestState } from '../types.js';
+import type { Guest, GuestEvent, GuestEventType, GuestState } from './types.js';
 
 function transition(from: GuestState, to: GuestState): GuestEventType | undefined {
   if (from === to) return undefined;

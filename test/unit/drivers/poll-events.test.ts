@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffGuests, pause } from '../../../../src/drivers/openvz/events.js';
-import type { Guest, GuestState } from '../../../../src/drivers/types.js';
+import { diffGuests, pause } from '../../../src/drivers/poll-events.js';
+import type { Guest, GuestState } from '../../../src/drivers/types.js';
 
 const g = (id: string, state: GuestState, stateReason?: string): Guest => ({
   id,
