@@ -2,7 +2,9 @@
  * Runs vzctl/vzlist through exec.ts: the configured timeout, the caller's AbortSignal,
  * retry with backoff while the container is locked (exit 9), and exit code → OpError.
  */
+
 import { OpError } from '../../core/errors.js';
+import { delay } from '../delay.js';
 import { type ExecResult, run } from '../exec.js';
 import type { Guest } from '../types.js';
 import { toolError, type VzFailure, vzctlError } from './errors.js';
@@ -39,22 +41,6 @@ const NOOP = () => {};
 /** A logger that drops everything, for when the caller gives none. */
 export const silentLogger: DriverLogger = { debug: NOOP, info: NOOP, warn: NOOP, error: NOOP };
 
-function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cancelled = () => new OpError('CANCELLED', 'The operation was cancelled.');
-    if (signal?.aborted) return reject(cancelled());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export class VzRunner {
   constructor(private readonly opts: RunnerOptions) {}
 
@@ -72,7 +58,7 @@ export class VzRunner {
         { ctid: call.ctid, action: call.action, attempt: attempt + 1, wait },
         'CT locked; retrying',
       );
-      await abortableDelay(wait, call.signal);
+      await delay(wait, call.signal);
     }
   }
 
