@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpError } from '../../src/core/errors.js';
 import { KvmDriver, type KvmDriverOptions } from '../../src/drivers/kvm/index.js';
 import type { Guest, GuestEvent } from '../../src/drivers/types.js';
+import { opError } from '../helpers/op-error.js';
 
 const URI = 'qemu:///system';
 const MiB = 1024 ** 2;
@@ -75,16 +76,6 @@ function makeDriver(virshPath: string, extra: Partial<KvmDriverOptions> = {}): K
 
 async function guest(id: string): Promise<Guest | undefined> {
   return (await driver.list()).find((g) => g.id === id);
-}
-
-async function opError(p: Promise<unknown>): Promise<OpError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(OpError);
-    return err as OpError;
-  }
-  throw new Error('expected the operation to fail');
 }
 
 async function until<T>(get: () => T | undefined, timeoutMs: number, what: string): Promise<T> {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpError } from '../../src/core/errors.js';
 import { INSTALL_SENTENCE, KvmDriver, type KvmDriverOptions } from '../../src/drivers/kvm/index.js';
 import type { Guest, GuestEvent } from '../../src/drivers/types.js';
+import { opError } from '../helpers/op-error.js';
 
 const KiB = 1024;
 const MiB = 1024 ** 2;
@@ -32,16 +33,6 @@ function makeDriver(extra: Partial<KvmDriverOptions> = {}): KvmDriver {
 
 async function guest(id: string): Promise<Guest | undefined> {
   return (await driver.list()).find((g) => g.id === id);
-}
-
-async function opError(p: Promise<unknown>): Promise<OpError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(OpError);
-    return err as OpError;
-  }
-  throw new Error('expected the operation to fail');
 }
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import { OpenVzDriver, type OpenVzDriverOptions } from '../../src/drivers/openvz
 import { readBeancounters } from '../../src/drivers/openvz/proc.js';
 import { createSimHost, simControl } from '../../src/drivers/openvz/simulator/index.js';
 import type { Guest, GuestEvent } from '../../src/drivers/types.js';
+import { opError } from '../helpers/op-error.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -66,16 +67,6 @@ function makeDriver(extra: Partial<OpenVzDriverOptions> = {}): OpenVzDriver {
 
 async function guest(id: string): Promise<Guest | undefined> {
   return (await driver.list()).find((g) => g.id === id);
-}
-
-async function opError(p: Promise<unknown>): Promise<OpError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(OpError);
-    return err as OpError;
-  }
-  throw new Error('expected the operation to fail');
 }
 
 beforeAll(async () => {
