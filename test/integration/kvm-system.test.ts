@@ -9,7 +9,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpError } from '../../src/core/errors.js';
 import { KvmDriver, type KvmDriverOptions } from '../../src/drivers/kvm/index.js';
 import type { Guest, GuestEvent } from '../../src/drivers/types.js';
 import { opError } from '../helpers/op-error.js';

@@ -7,7 +7,6 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpError } from '../../src/core/errors.js';
 import { INSTALL_SENTENCE, KvmDriver, type KvmDriverOptions } from '../../src/drivers/kvm/index.js';
 import type { Guest, GuestEvent } from '../../src/drivers/types.js';
 import { opError } from '../helpers/op-error.js';

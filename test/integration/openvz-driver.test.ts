@@ -6,7 +6,6 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpError } from '../../src/core/errors.js';
 import { OpenVzDriver, type OpenVzDriverOptions } from '../../src/drivers/openvz/driver.js';
 import { readBeancounters } from '../../src/drivers/openvz/proc.js';
 import { createSimHost, simControl } from '../../src/drivers/openvz/simulator/index.js';

@@ -3,7 +3,6 @@
  * retry with backoff while the container is locked (exit 9), and exit code → OpError.
  */
 
-import { OpError } from '../../core/errors.js';
 import { delay } from '../delay.js';
 import { type ExecResult, run } from '../exec.js';
 import type { Guest } from '../types.js';
