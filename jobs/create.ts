@@ -33,10 +33,11 @@ export default defineOperation({
         hint: `Plans: ${Object.entries(config.plans)
           .map(([n, p]) => `${n} (${p.vcpus} vCPU, ${formatSize(p.memory)} RAM, ${formatSize(p.disk)} disk)`)
           .join(', ')}.`,
+        field: 'plan',
       });
     }
     if (args.ip !== undefined && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(args.ip as string)) {
-      throw new OpError('BAD_INPUT', `ip: "${args.ip}" is not an IPv4 address.`);
+      throw new OpError('BAD_INPUT', `ip: "${args.ip}" is not an IPv4 address.`, { field: 'ip' });
     }
     return {
       ...args,

@@ -1,4 +1,4 @@
-import { context, section } from '../src/chat/blocks.js';
+import { context, section, sectionsOf, userRef } from '../src/chat/blocks.js';
 import { ageText, infoReply } from '../src/chat/messages.js';
 import { choice, int, name } from '../src/core/args.js';
 import { defineOperation } from '../src/core/operation.js';
@@ -45,11 +45,11 @@ export default defineOperation({
       const r = job.data.request;
       const what = r.target.guestName ?? r.target.word ?? '';
       const why = state === 'failed' && job.failedReason ? `: ${shortReason(job.failedReason)}` : '';
-      return `${ICON[state] ?? '•'} \`${job.id}\` *${r.op}* ${what} on ${host} by ${r.user}, ${ageText(job.timestamp, now)}${why}`;
+      return `${ICON[state] ?? '•'} \`${job.id}\` *${r.op}* ${what} on ${host} by ${userRef(r.user)}, ${ageText(job.timestamp, now)}${why}`;
     });
     const title = `${rows.length} job${rows.length === 1 ? '' : 's'}`;
     return infoReply(title, [
-      section(rows.length ? rows.join('\n') : 'No jobs.'),
+      ...(rows.length ? sectionsOf(rows) : [section('No jobs.')]),
       context('Cancel a queued or running job with /vps cancel <job-id>'),
     ]);
   },

@@ -1,4 +1,4 @@
-import { context, section } from '../src/chat/blocks.js';
+import { context, section, sectionsOf } from '../src/chat/blocks.js';
 import { ageText, guestLine, infoReply } from '../src/chat/messages.js';
 import { choice, int, name, yesNo } from '../src/core/args.js';
 import { defineOperation, type RunResult } from '../src/core/operation.js';
@@ -7,11 +7,11 @@ import { resolveHostArg } from './hostarg.js';
 
 const PAGE = 25;
 
-function pageOf(rows: string[], page: number): { rows: string[]; note: string } {
+function pageOf(rows: string[], page: number): { rows: string[]; note: string; page: number; pages: number } {
   const pages = Math.max(1, Math.ceil(rows.length / PAGE));
   const p = Math.min(page, pages);
   const note = pages > 1 ? ` · page ${p} of ${pages} (page=N for more)` : '';
-  return { rows: rows.slice((p - 1) * PAGE, p * PAGE), note };
+  return { rows: rows.slice((p - 1) * PAGE, p * PAGE), note, page: p, pages };
 }
 
 export default defineOperation({
@@ -46,17 +46,18 @@ export default defineOperation({
       for (const g of inv.guests)
         if (!args.state || g.state === args.state) rows.push(guestLine(g, hosts.length > 1 ? h : undefined));
     }
-    const { rows: shown, note } = pageOf(rows, args.page as number);
+    const { rows: shown, note, page, pages } = pageOf(rows, args.page as number);
     const ages = hosts
       .map((h) => invs.get(h))
       .filter(Boolean)
       .map((i) => `${i!.host} ${ageText(i!.at, now)}`);
     const title = `${rows.length} guest${rows.length === 1 ? '' : 's'}${args.state ? ` ${args.state}` : ''}`;
-    return infoReply(title, [
+    const reply = infoReply(title, [
       section(`*${title}*${hosts.length === 1 ? ` on ${hosts[0]}` : ''}`),
-      ...(shown.length ? [section(shown.join('\n'))] : []),
+      ...sectionsOf(shown),
       context(`inventory as of ${ages.join(', ') || 'never'}${note}`, ...stale),
     ]);
+    return pages > 1 ? { ...reply, page: { page, pages } } : reply;
   },
   async run(ctx): Promise<RunResult> {
     const guests = await ctx.driver.list(ctx.signal);
@@ -72,6 +73,6 @@ export default defineOperation({
       guests.map((g) => guestLine(g)),
       1,
     );
-    return [section(result.summary), ...(rows.length ? [section(rows.join('\n'))] : [])];
+    return [section(result.summary), ...sectionsOf(rows)];
   },
 });

@@ -9,7 +9,7 @@ import { WORKER_HELP } from './cli/worker.js';
 const HELP = `Usage: vpsops <command> [options]
 
 Commands:
-  bot       the chat side: the terminal chat on the configured Redis and fleet, and the notifier
+  bot       the Slack bot and its notifier (--terminal: a chat prompt on the configured fleet instead)
   worker    run the jobs of one host (vpsops worker --host NAME)
   demo      everything on this machine: private Redis, a simulated OpenVZ host, a chat prompt
   exec      one command through the chat path: vpsops exec "/vps start 101" --as alice
@@ -18,10 +18,15 @@ Commands:
 Run vpsops <command> --help for its options. Configuration: config/default.yaml, VPSOPS_CONFIG,
 REDIS_URL, VPSOPS_JOB_KEY (see README).`;
 
-const BOT_HELP = `Usage: vpsops bot [--as USER]
+const BOT_HELP = `Usage: vpsops bot [--terminal [--as USER]]
 
-Runs the chat side against the configured Redis: the notifier and the terminal chat adapter
-(type /vps commands as USER, default $USER). Environment: REDIS_URL, VPSOPS_CONFIG, VPSOPS_JOB_KEY.`;
+Runs the Slack app against the configured Redis: Bolt's HTTP receiver on PORT (default 3000;
+Slack posts to /slack/events, GET /healthz answers ok), or Socket Mode when SLACK_APP_TOKEN is set;
+and the notifier that posts and updates job messages. Several replicas may run on one Redis.
+Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT,
+REDIS_URL, VPSOPS_CONFIG, VPSOPS_JOB_KEY.
+
+--terminal runs the terminal chat instead (type /vps commands as USER, default $USER).`;
 
 const DEMO_HELP = `Usage: vpsops demo [--as USER] [--state-dir DIR]
 
@@ -44,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
       'no-wait': { type: 'boolean' },
       'exit-with-parent': { type: 'boolean' },
       'state-dir': { type: 'string' },
+      terminal: { type: 'boolean' },
     },
   });
   const help = (text: string) => {
@@ -65,7 +71,10 @@ async function main(argv: string[]): Promise<void> {
       });
     case 'bot':
       if (values.help) help(BOT_HELP);
-      return (await import('./cli/chat.js')).botMain({ ...(values.as ? { user: values.as } : {}) });
+      return (await import('./cli/chat.js')).botMain({
+        ...(values.as ? { user: values.as } : {}),
+        terminal: values.terminal ?? false,
+      });
     case 'exec':
       if (values.help) help(EXEC_HELP);
       return (await import('./cli/exec.js')).execMain({

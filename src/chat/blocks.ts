@@ -83,3 +83,27 @@ export function progressBar(pct: number, width = 10): string {
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** Slack refuses a section text over 3000 characters: split lines into as many sections as needed. */
+export function sectionsOf(lines: string[], max = 2900): SectionBlock[] {
+  const out: SectionBlock[] = [];
+  let cur: string[] = [];
+  let len = 0;
+  for (const line of lines) {
+    const l = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+    if (cur.length && len + l.length + 1 > max) {
+      out.push(section(cur.join('\n')));
+      cur = [];
+      len = 0;
+    }
+    cur.push(l);
+    len += l.length + 1;
+  }
+  if (cur.length) out.push(section(cur.join('\n')));
+  return out;
+}
+
+/** A Slack user id becomes a mention (`<@U123>`); other names (terminal users) stay as they are. */
+export function userRef(user: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(user) ? `<@${user}>` : escapeMrkdwn(user);
+}

@@ -15,6 +15,7 @@ import {
   fieldsOnly,
   progressBar,
   section,
+  userRef,
 } from './blocks.js';
 
 export interface JobView {
@@ -81,7 +82,7 @@ export function jobBlocks(v: JobView, extra?: (r: RunResult) => Block[]): Block[
       blocks.push(fieldsOnly(Object.entries(v.result.fields).map(([k, val]) => `*${k}*\n${val}`)));
   }
   if (v.phase === 'failed' && v.error?.hint) blocks.push(context(escapeMrkdwn(v.error.hint)));
-  blocks.push(context(`requested by ${v.user} · job \`${v.requestId}\``));
+  blocks.push(context(`requested by ${userRef(v.user)} · job \`${v.requestId}\``));
   if (!isFinal(v.phase)) blocks.push(actions(button('Cancel', 'job_cancel', v.requestId, 'danger')));
   if (v.phase === 'failed') blocks.push(actions(button('Retry', 'job_retry', v.requestId)));
   return blocks;

@@ -4,6 +4,7 @@ import type { Reply } from '../core/reply.js';
 import { formatDuration, formatSize } from '../core/units.js';
 import type { Guest, GuestState } from '../drivers/types.js';
 import type { HostView } from '../queue/fleet.js';
+import type { GuestNotice } from '../queue/notify.js';
 import { type Block, context, escapeMrkdwn, fieldsOnly, header, section } from './blocks.js';
 
 const STATE_ICON: Record<GuestState, string> = {
@@ -22,7 +23,9 @@ export function stateLabel(state: GuestState, reason?: string): string {
 export function errorReply(err: OpError): Reply {
   const blocks: Block[] = [section(`❌ ${escapeMrkdwn(err.userMessage)}`)];
   if (err.hint) blocks.push(context(escapeMrkdwn(err.hint)));
-  return { ok: false, ephemeral: true, text: err.userMessage, blocks, code: err.code };
+  const reply: Reply = { ok: false, ephemeral: true, text: err.userMessage, blocks, code: err.code };
+  if (err.field) reply.field = err.field;
+  return reply;
 }
 
 /** A short read answer. */
@@ -88,4 +91,11 @@ export function hostBlocks(v: HostView, kind: string, group: string, now: number
   }
   const seen = v.lastBeat !== undefined ? `heartbeat ${ageText(v.lastBeat, now)}` : 'no heartbeat';
   return [section(`*${v.name}*`, fields), context(seen)];
+}
+
+/** One line about a guest that changed state without an operation of ours (crash, out-of-band stop). */
+export function guestNoticeText(n: GuestNotice): string {
+  const what = n.event === 'crashed' ? 'crashed' : `${n.event} without any operation of ours asking for it`;
+  const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
+  return `⚠️ ${n.host}: ${label} ${what}${n.reason ? ` (${n.reason})` : ''} at ${new Date(n.at).toISOString()}`;
 }

@@ -11,6 +11,7 @@ export function plain(t: TextObject | string): string {
   return text
     .replace(/```\n?([\s\S]*?)\n?```/g, '$1')
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
+    .replace(/<[@#]([A-Z0-9]+)>/g, '@$1')
     .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
     .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/g, '$1$2')
     .replace(/`([^`\n]+)`/g, '$1')

@@ -1,6 +1,7 @@
 /** `vpsops demo` and `vpsops bot`: the terminal chat, with or without a private fleet. */
 import { pino } from 'pino';
 import { createBotCore } from '../bot.js';
+import { createSlackBot } from '../chat/slack/app.js';
 import { runTerminalSession } from '../chat/terminal/session.js';
 import { processEnv } from '../config/load.js';
 import { runDemo } from '../demo/index.js';
@@ -23,7 +24,8 @@ export async function demoMain(o: { user: string; dir?: string }): Promise<void>
   }
 }
 
-export async function botMain(o: { user?: string }): Promise<void> {
+export async function botMain(o: { user?: string; terminal: boolean }): Promise<void> {
+  if (!o.terminal) return slackMain();
   // stdout is the chat; logs go to stderr.
   const { config, log } = setup({}, pino.destination(2));
   const core = createBotCore(config, log);
@@ -38,4 +40,31 @@ export async function botMain(o: { user?: string }): Promise<void> {
   });
   await core.close();
   process.exit(0);
+}
+
+/** The Slack bot until SIGTERM or SIGINT, which let the notifier hand over to another replica. */
+async function slackMain(): Promise<void> {
+  const { config, log } = setup({});
+  try {
+    const core = createBotCore(config, log);
+    const bot = createSlackBot(core, log);
+    await bot.start();
+    log.info(
+      bot.mode === 'http' ? { port: config.slack.port, endpoint: '/slack/events' } : { mode: 'socket' },
+      'vpsops bot is listening to Slack',
+    );
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      log.info('stopping');
+      await bot.stop();
+      await core.close();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop());
+    process.on('SIGINT', () => void stop());
+  } catch (err) {
+    fail(err);
+  }
 }

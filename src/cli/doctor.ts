@@ -12,11 +12,13 @@ import { run } from '../drivers/exec.js';
 import { redactUrl } from '../queue/connection.js';
 import { FleetStore } from '../queue/fleet.js';
 import { Keys } from '../queue/keys.js';
+import { checkSlack } from './doctor-slack.js';
 
 export const DOCTOR_HELP = `Usage: vpsops doctor [--host NAME]
 
-Checks the configuration, the job key, Redis, each host's hypervisor tools (on this machine)
-and whether each host's worker is reporting. Prints what is wrong and how to fix it.`;
+Checks the configuration, the job key, Redis, each host's hypervisor tools (on this machine),
+whether each host's worker is reporting, and the Slack tokens (auth.test). Prints what is wrong
+and how to fix it.`;
 
 type Level = 'ok' | 'warn' | 'fail';
 interface Check {
@@ -57,7 +59,7 @@ export async function doctorMain(opts: { host?: string }): Promise<void> {
   await checkRedis(config, add);
   const hosts = opts.host ? [opts.host] : Object.keys(config.hosts);
   for (const h of hosts) await checkHostTools(config, h, add);
-  add('warn', 'Slack: not checked; this build talks to people through the terminal adapter and vpsops exec');
+  await checkSlack(config, add);
   process.exit(checks.some((c) => c.level === 'fail') ? 1 : 0);
 }
 

@@ -107,7 +107,27 @@ export const configSchema = z
         slackAppToken: z.string().optional(),
       })
       .strict(),
-    slack: z.object({ apiUrl: z.string().url().optional(), port: z.number().int().optional() }).strict(),
+    slack: z
+      .object({
+        apiUrl: z.string().url().optional(),
+        port: z.number().int().min(0).max(65_535),
+        limits: z
+          .object({
+            postPerChannelPerSecond: z.number().positive(),
+            postPerMinute: z.number().int().positive(),
+            tier3PerMinute: z.number().int().positive(),
+            tier4PerMinute: z.number().int().positive(),
+          })
+          .strict(),
+        budget: z.number().gt(0).max(1),
+        updateInterval: duration,
+        leaderTtl: duration,
+        alertsChannel: z
+          .string()
+          .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id like C0123ABCD')
+          .nullable(),
+      })
+      .strict(),
   })
   .strict()
   .superRefine((c, ctx) => {

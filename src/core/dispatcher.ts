@@ -79,6 +79,37 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Runs a failed job again as a new request by `input.user` (the Retry button): the same
+   * operation, target and arguments, checked and signed anew.
+   */
+  async retry(jobId: string, input: Omit<CommandInput, 'text'>): Promise<Reply> {
+    try {
+      const found = await this.deps.jobs.find(jobId);
+      if (!found)
+        throw new OpError('JOB_NOT_FOUND', `Job ${jobId} is no longer kept, so it cannot be retried.`, {
+          hint: 'Run the command again.',
+        });
+      const r = found.job.data.request;
+      const op = this.deps.catalogue.get(r.op);
+      if (!op) throw new OpError('BAD_INPUT', `This version of vpsops has no operation "${r.op}".`);
+      if (found.state !== 'failed')
+        throw new OpError(
+          'BAD_INPUT',
+          `Job ${jobId} did not fail (it is ${found.state}); there is nothing to retry.`,
+        );
+      await this.deps.authorize({
+        user: input.user,
+        op,
+        target: r.target,
+        ...(input.channel ? { channel: input.channel } : {}),
+      });
+      return await this.enqueue(input, op, r.target, r.args);
+    } catch (err) {
+      return errorReply(toOpError(err));
+    }
+  }
+
   private async handle(input: CommandInput): Promise<Reply> {
     const cmd = parseCommand(input.text, this.deps.catalogue);
     const { op } = cmd;
@@ -122,6 +153,7 @@ export class Dispatcher {
           `${key}=${show(v)} is out of range: the fleet allows ${show(min)} to ${show(max)}.`,
           {
             hint: `Limits are set under limits.${spec.limit} in the config.`,
+            field: key,
           },
         );
       }
@@ -130,7 +162,7 @@ export class Dispatcher {
   }
 
   private async enqueue(
-    input: CommandInput,
+    input: Omit<CommandInput, 'text'>,
     op: OperationDef,
     target: ResolvedTarget,
     args: ArgValues,

@@ -40,6 +40,8 @@ export interface OpErrorOptions {
   detail?: string;
   /** A line to show under the sentence: the verb's usage, "did you mean …", what to do next. */
   hint?: string;
+  /** The argument the error is about (`name`, `host`, `plan`, …), so a form can show it on that field. */
+  field?: string;
 }
 
 /** An error a user can read, with a code the program can match. */
@@ -47,6 +49,7 @@ export class OpError extends Error {
   readonly retryable: boolean;
   readonly detail?: string;
   readonly hint?: string;
+  readonly field?: string;
 
   constructor(
     readonly code: ErrorCode,
@@ -58,6 +61,7 @@ export class OpError extends Error {
     this.retryable = opts.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
     if (opts.detail !== undefined) this.detail = opts.detail;
     if (opts.hint !== undefined) this.hint = opts.hint;
+    if (opts.field !== undefined) this.field = opts.field;
   }
 
   /** A plain object that survives JSON (queues, notify messages). */

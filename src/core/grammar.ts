@@ -56,8 +56,8 @@ export function tokenize(text: string): Token[] {
   });
 }
 
-function bad(op: OperationDef, sentence: string): OpError {
-  return new OpError('BAD_INPUT', sentence, { hint: `Usage: ${usage(op)}` });
+function bad(op: OperationDef, sentence: string, field?: string): OpError {
+  return new OpError('BAD_INPUT', sentence, { hint: `Usage: ${usage(op)}`, ...(field ? { field } : {}) });
 }
 
 const TARGET_NOUN = {
@@ -91,12 +91,13 @@ export function parseCommand(text: string, catalogue: ReadonlyMap<string, Operat
   }
   const word = positional[0];
   if (word === undefined && op.target !== 'none' && !op.targetOptional) {
-    throw bad(op, `${verb} needs ${TARGET_NOUN[op.target]}.`);
+    throw bad(op, `${verb} needs ${TARGET_NOUN[op.target]}.`, 'name');
   }
   if (word !== undefined && !validWord(op, word)) {
     throw bad(
       op,
       `"${word}" is not a valid ${op.target === 'job' ? 'job id' : 'name'} (letters, digits, ".", "_" and "-", at most 63; a guest may be name@host).`,
+      'name',
     );
   }
   const { args, given } = parseArgs(
@@ -130,16 +131,17 @@ function parseArgs(op: OperationDef, pairs: Required<Token>[]): { args: ArgValue
         : ` It takes no options.`;
       throw bad(op, `${op.name} has no option "${key}".${list}`);
     }
-    if (given.has(key)) throw bad(op, `${key}= is given twice.`);
-    if (value === '') throw bad(op, `${key}= has no value; write it like ${key}=${spec.hint.split('|')[0]}.`);
+    if (given.has(key)) throw bad(op, `${key}= is given twice.`, key);
+    if (value === '')
+      throw bad(op, `${key}= has no value; write it like ${key}=${spec.hint.split('|')[0]}.`, key);
     const parsed = spec.schema.safeParse(value);
-    if (!parsed.success) throw bad(op, `${key}: ${parsed.error.issues[0]?.message ?? 'invalid value'}.`);
+    if (!parsed.success) throw bad(op, `${key}: ${parsed.error.issues[0]?.message ?? 'invalid value'}.`, key);
     args[key] = parsed.data;
     given.add(key);
   }
   for (const [key, spec] of Object.entries(op.args)) {
     if (given.has(key)) continue;
-    if (spec.required) throw bad(op, `${op.name} needs ${key}=${spec.hint}.`);
+    if (spec.required) throw bad(op, `${op.name} needs ${key}=${spec.hint}.`, key);
     if (spec.defaultValue !== undefined) args[key] = spec.defaultValue;
   }
   return { args, given };

@@ -14,4 +14,8 @@ export interface Reply {
   jobId?: string;
   host?: string;
   code?: ErrorCode;
+  /** For a refusal about one argument: which (so a form can show it on that field). */
+  field?: string;
+  /** A paged read: which page this is, of how many (chat adapters add Prev/Next buttons). */
+  page?: { page: number; pages: number };
 }

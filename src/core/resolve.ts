@@ -19,6 +19,7 @@ function checkHost(host: string, hostNames: string[]): string {
   if (hostNames.includes(host)) return host;
   throw new OpError('HOST_NOT_FOUND', `No host named "${host}".${didYouMean(host, hostNames)}`, {
     hint: hostNames.length ? `Hosts: ${hostNames.join(', ')}.` : 'No hosts are configured.',
+    field: 'host',
   });
 }
 
@@ -30,6 +31,7 @@ function onlyHost(verb: string, hostNames: string[]): string {
     `${verb} needs host=NAME here, since the fleet has ${hostNames.length} hosts.`,
     {
       hint: `Hosts: ${hostNames.join(', ') || 'none configured'}.`,
+      field: 'host',
     },
   );
 }
@@ -74,6 +76,7 @@ async function resolveNewGuest(cmd: ParsedCommand, ctx: ResolveContext): Promise
     throw new OpError(
       'BAD_INPUT',
       `"${word}" is not a valid guest name (letters, digits, ".", "_" and "-", at most 63).`,
+      { field: 'name' },
     );
   }
   const requested = cmd.args.host as string | undefined;
@@ -83,6 +86,7 @@ async function resolveNewGuest(cmd: ParsedCommand, ctx: ResolveContext): Promise
   if (inv?.guests.some((g) => g.name === word || g.id === word)) {
     throw new OpError('ALREADY_EXISTS', `A guest named "${word}" already exists on ${host}.`, {
       hint: 'Pick another name.',
+      field: 'name',
     });
   }
   return { kind: 'new-guest', host, word };

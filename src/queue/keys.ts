@@ -33,4 +33,24 @@ export class Keys {
   cancelChannel(host: string): string {
     return `${this.prefix}:cancel:${host}`;
   }
+  /** Hash: the Slack message of one job (channel, ts, latest payload, versions). */
+  slackMessage(requestId: string): string {
+    return `${this.prefix}:slack:msg:${requestId}`;
+  }
+  /** One message waiting to be sent (ephemeral, response_url reply, post). */
+  slackItem(id: string): string {
+    return `${this.prefix}:slack:item:${id}`;
+  }
+  /** Sorted sets of work due for Slack, by time: `hi` goes ahead of `lo`. */
+  slackDue(priority: 'hi' | 'lo'): string {
+    return `${this.prefix}:slack:due:${priority}`;
+  }
+  /** The replica that currently runs the notifier. */
+  get notifierLeader(): string {
+    return `${this.prefix}:notifier:leader`;
+  }
+  /** Pub/sub channel that wakes the notifier when new Slack work is due. */
+  get slackWake(): string {
+    return `${this.prefix}:slack:wake`;
+  }
 }

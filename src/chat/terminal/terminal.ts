@@ -9,6 +9,7 @@ import type { NotifySink } from '../../notify/notifier.js';
 import type { GuestNotice, JobNotice } from '../../queue/notify.js';
 import type { Block } from '../blocks.js';
 import { isFinal, type JobView, jobBlocks } from '../job-message.js';
+import { guestNoticeText } from '../messages.js';
 import { renderBlocks } from '../render.js';
 import { Screen } from './screen.js';
 
@@ -124,10 +125,6 @@ export class TerminalChat implements NotifySink {
   }
 
   async guest(n: GuestNotice): Promise<void> {
-    const what = n.event === 'crashed' ? 'crashed' : `${n.event} without any operation of ours asking for it`;
-    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
-    this.screen.print(
-      `⚠️  ${n.host}: ${label} ${what}${n.reason ? ` (${n.reason})` : ''} at ${new Date(n.at).toISOString()}`,
-    );
+    this.screen.print(guestNoticeText(n).replace('⚠️ ', '⚠️  '));
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * The notifier of a Slack bot replica: competes for the notifier lease; while it holds it, it
+ * consumes the notify queue into the outbox (SlackSink) and writes the outbox to Slack (flusher).
+ * Listeners on any replica add work to the outbox and wake the holder over pub/sub.
+ */
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/schema.js';
+import type { OperationDef } from '../core/operation.js';
+import type { Logger } from '../log.js';
+import { connect } from '../queue/connection.js';
+import type { Keys } from '../queue/keys.js';
+import { SlackBudget } from './budget.js';
+import { SlackFlusher } from './flusher.js';
+import { LeaderLease } from './leader.js';
+import { Notifier } from './notifier.js';
+import type { SlackOutbox } from './outbox.js';
+import { SlackSink } from './slack-sink.js';
+import type { SlackTransport } from './slack-transport.js';
+
+export interface SlackNotifierOptions {
+  config: Config;
+  redis: Redis;
+  keys: Keys;
+  outbox: SlackOutbox;
+  transport: SlackTransport;
+  catalogue: ReadonlyMap<string, OperationDef>;
+  log: Logger;
+}
+
+export class SlackNotifier {
+  readonly flusher: SlackFlusher;
+  private readonly lease: LeaderLease;
+  private notifier: Notifier | undefined;
+  private sub: Redis | undefined;
+
+  constructor(private readonly o: SlackNotifierOptions) {
+    const log = o.log.child({ component: 'notifier' });
+    this.flusher = new SlackFlusher({
+      outbox: o.outbox,
+      transport: o.transport,
+      budget: new SlackBudget(o.config.slack),
+      log,
+    });
+    this.lease = new LeaderLease(
+      o.redis,
+      o.keys.notifierLeader,
+      o.config.slack.leaderTtl,
+      { gained: () => this.lead(), lost: () => this.follow() },
+      log,
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.lease.isLeader;
+  }
+
+  async start(): Promise<void> {
+    this.sub = connect({ url: this.o.config.redis.url, blocking: true, log: this.o.log });
+    this.sub.on('message', () => this.flusher.wake());
+    await this.sub.subscribe(this.o.keys.slackWake);
+    await this.lease.start();
+  }
+
+  private async lead(): Promise<void> {
+    const sink = new SlackSink(this.o.outbox, this.o.config.slack.alertsChannel ?? undefined, () =>
+      this.flusher.wake(),
+    );
+    this.notifier = new Notifier({
+      redisUrl: this.o.config.redis.url,
+      prefix: this.o.keys.prefix,
+      catalogue: this.o.catalogue,
+      sink,
+      log: this.o.log,
+    });
+    this.notifier.start();
+    this.flusher.start();
+  }
+
+  private async follow(): Promise<void> {
+    const n = this.notifier;
+    this.notifier = undefined;
+    await Promise.all([n?.close(), this.flusher.stop()]);
+  }
+
+  async close(): Promise<void> {
+    await this.lease.stop();
+    this.sub?.disconnect();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The notifier's Slack side: each job notice becomes the latest state of that job's one message
+ * in the outbox (posted, then updated in place by the flusher), plus a line for its thread log.
+ * Jobs started elsewhere (terminal, `vpsops exec`) have no Slack message and are skipped.
+ */
+import type { Block } from '../chat/blocks.js';
+import { isFinal, type JobView, jobBlocks, jobText } from '../chat/job-message.js';
+import { guestNoticeText } from '../chat/messages.js';
+import type { RunResult } from '../core/operation.js';
+import { formatDuration } from '../core/units.js';
+import type { GuestNotice, JobNotice } from '../queue/notify.js';
+import type { NotifySink } from './notifier.js';
+import type { SlackOutbox } from './outbox.js';
+
+/** Jobs whose last logged step we remember, to log each step once. */
+const MAX_TRACKED = 5_000;
+
+export class SlackSink implements NotifySink {
+  private readonly lastStep = new Map<string, string>();
+
+  constructor(
+    private readonly outbox: SlackOutbox,
+    /** Where guest notices go until alert routing exists; none: they are only logged. */
+    private readonly alertsChannel: string | undefined,
+    private readonly wake: () => void,
+  ) {}
+
+  async job(view: JobView, notice: JobNotice, render?: (r: RunResult) => Block[]): Promise<void> {
+    if (notice.origin !== 'slack') return;
+    const final = isFinal(view.phase);
+    const logLine = this.logLine(view, notice);
+    await this.outbox.updateJob({
+      requestId: view.requestId,
+      payload: { text: jobText(view), blocks: jobBlocks(view, render) },
+      final,
+      user: notice.user,
+      ...(notice.channel ? { channel: notice.channel } : {}),
+      ...(logLine ? { logLine } : {}),
+      now: notice.at,
+    });
+    if (final) this.lastStep.delete(view.requestId);
+    this.wake();
+  }
+
+  async guest(n: GuestNotice): Promise<void> {
+    if (!this.alertsChannel) return;
+    const text = guestNoticeText(n);
+    await this.outbox.send({ kind: 'post', channel: this.alertsChannel, payload: { text } });
+    this.wake();
+  }
+
+  /** A line for the thread: each new step with its time into the job, retries and the outcome. */
+  private logLine(v: JobView, n: JobNotice): string | undefined {
+    const at = v.startedAt !== undefined ? `+${formatDuration(Math.max(0, n.at - v.startedAt))} ` : '';
+    const seen = this.lastStep.has(v.requestId);
+    switch (n.phase) {
+      case 'running':
+      case 'progress': {
+        if (!n.step || this.lastStep.get(v.requestId) === n.step) return undefined;
+        this.lastStep.set(v.requestId, n.step);
+        if (this.lastStep.size > MAX_TRACKED) this.lastStep.delete(this.lastStep.keys().next().value!);
+        return `${at}${n.step}`;
+      }
+      case 'retrying':
+        this.lastStep.set(v.requestId, '');
+        return `${at}attempt ${n.attempt ?? 1} failed: ${n.error?.message ?? 'unknown error'}; retrying${detail(n)}`;
+      case 'failed':
+        if (!seen && !n.error?.detail) return undefined;
+        return `${at}failed: ${n.error?.message ?? 'unknown error'}${detail(n)}`;
+      case 'cancelled':
+        return seen ? `${at}cancelled${n.step ? `: ${n.step}` : ''}` : undefined;
+      case 'done':
+        // A job with no steps logged needs no thread: its message says everything.
+        return seen ? `${at}done: ${n.result?.summary ?? ''}` : undefined;
+      default:
+        return undefined;
+    }
+  }
+}
+
+function detail(n: JobNotice): string {
+  return n.error?.detail ? `\n${n.error.detail.slice(0, 1500)}` : '';
+}
