@@ -19,8 +19,13 @@ SIGTERM lets running jobs finish (worker.shutdownGrace), then hands the rest bac
 
 export async function workerMain(opts: { host?: string; exitWithParent?: boolean }): Promise<void> {
   if (!opts.host) fail(new Error(`--host is required.\n\n${WORKER_HELP}`));
-  const { config, log } = setup();
+  const { config: loaded, log } = setup();
   const host = opts.host;
+  // A worker runs on a hypervisor host and never talks to Slack: it must not hold Slack secrets.
+  const { jobKey: key, ...slackSecrets } = loaded.secrets;
+  if (Object.values(slackSecrets).some(Boolean))
+    log.warn('SLACK_* variables are set for this worker; it ignores them. Remove them from its environment.');
+  const config = { ...loaded, secrets: key ? { jobKey: key } : {} };
   try {
     const jobKey = checkJobKey(config.secrets.jobKey);
     const h = hostDriverConfig(config, host);

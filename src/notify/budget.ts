@@ -18,7 +18,12 @@ interface Bucket {
 export interface CallKey {
   method: string;
   channel?: string;
+  /** A progress update: it may use only half the budget, so outcomes are never starved by it. */
+  progress?: boolean;
 }
+
+/** Our clock and Slack's differ by the request's flight time: keep a margin on minute windows. */
+const MINUTE = 61_000;
 
 const TIER3 = new Set(['chat.update', 'chat.delete', 'reactions.add', 'conversations.info']);
 const TIER4 = new Set(['chat.postEphemeral', 'views.open', 'views.push', 'views.update', 'views.publish']);
@@ -62,11 +67,20 @@ export class SlackBudget {
       const perChannelMs = Math.ceil(1000 / (limits.postPerChannelPerSecond * budget));
       return [
         this.bucket(`post:${key.channel ?? ''}`, 1, perChannelMs),
-        this.bucket('post', share(limits.postPerMinute, budget), 60_000),
+        this.bucket('post', share(limits.postPerMinute, budget), MINUTE),
       ];
     }
-    if (TIER3.has(key.method)) return [this.bucket(key.method, share(limits.tier3PerMinute, budget), 60_000)];
-    if (TIER4.has(key.method)) return [this.bucket(key.method, share(limits.tier4PerMinute, budget), 60_000)];
+    const perMinute = TIER3.has(key.method)
+      ? limits.tier3PerMinute
+      : TIER4.has(key.method)
+        ? limits.tier4PerMinute
+        : undefined;
+    if (perMinute !== undefined) {
+      const method = this.bucket(key.method, share(perMinute, budget), MINUTE);
+      return key.progress
+        ? [method, this.bucket(`${key.method}:progress`, share(perMinute, budget / 2), MINUTE)]
+        : [method];
+    }
     // response_url posts and methods with generous limits (auth.test) are not budgeted.
     return [];
   }

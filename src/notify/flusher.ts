@@ -230,7 +230,7 @@ export class SlackFlusher {
     const ts = m.ts;
     if (version > m.flushed) {
       return {
-        key: { method: 'chat.update' },
+        key: { method: 'chat.update', ...(m.final ? {} : { progress: true }) },
         exec: async () => {
           try {
             await this.update(channel, ts, payload);

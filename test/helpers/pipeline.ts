@@ -223,6 +223,10 @@ export interface PipelineOptions {
   config?: Record<string, unknown>;
   /** Operation catalogue of the workers and the dispatcher (default: jobs/). */
   catalogue?: ReadonlyMap<string, OperationDef>;
+  /** Environment for the config (secrets such as SLACK_BOT_TOKEN come only from there). */
+  env?: Record<string, string>;
+  /** Start the recording notifier (default true); false when a Slack bot consumes the notify queue. */
+  notifier?: boolean;
 }
 
 export interface HostHandle {
@@ -292,7 +296,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     deepMerge(BASE_OVERRIDES, { redis: { url: o.redisUrl }, hosts: hostsConfig }),
     o.config ?? {},
   );
-  const config = testConfig(overrides);
+  const config = testConfig(overrides, o.env);
   const botLog = captureLog('warn');
   const core = createBotCore(config, botLog.logger);
   const dispatcher = o.catalogue
@@ -314,12 +318,13 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     sink,
     log: botLog.logger,
   });
-  notifier.start();
+  if (o.notifier !== false) notifier.start();
 
   const handles = new Map<string, HostHandle>();
   for (const [name, spec] of Object.entries(o.hosts)) {
     const sim = sims.get(name)!;
-    const workerConfig = spec.workerConfig ? testConfig(deepMerge(overrides, spec.workerConfig)) : config;
+    // Workers never hold Slack secrets: their config is built without the bot's environment.
+    const workerConfig = testConfig(spec.workerConfig ? deepMerge(overrides, spec.workerConfig) : overrides);
     const log = captureLog('info');
     const makeDriver = (): Hypervisor => {
       if (!spec.driver) return createDriver(workerConfig, name, log.logger);
