@@ -57,7 +57,7 @@ function statusLine(v: JobView): string {
       : '';
   switch (v.phase) {
     case 'queued':
-      return v.position && v.position > 1 ? `queued (position ${v.position})` : 'queued';
+      return `queued${v.position ? (v.position > 1 ? ` (position ${v.position})` : ' (next in line)') : ''}${v.step ? `: ${escapeMrkdwn(v.step)}` : ''}`;
     case 'running':
     case 'progress':
       return `${progressBar(v.pct)}${v.step ? ` ${escapeMrkdwn(v.step)}` : ''}`;

@@ -3,8 +3,8 @@
  * parse → resolve → authorize → prepare → answer from Redis, or sign and enqueue on the host's queue.
  * Nothing here waits on a hypervisor, so chat adapters can ack at once.
  */
-import { context } from '../chat/blocks.js';
-import { jobBlocks } from '../chat/job-message.js';
+import { type Block, context } from '../chat/blocks.js';
+import { type JobView, jobBlocks } from '../chat/job-message.js';
 import { errorReply } from '../chat/messages.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -186,31 +186,37 @@ export class Dispatcher {
       this.deps.jobs.enqueue(sign(request, this.deps.jobKey), op),
       this.deps.fleet.isUp(host),
     ]);
-    const view = {
+    const view: JobView = {
       requestId: request.id,
       op: op.name,
       host,
       targetLabel: targetLabel(target),
       user: input.user,
-      phase: 'queued' as const,
+      phase: 'queued',
       pct: 0,
     };
-    const blocks = jobBlocks(view);
-    if (!up)
-      blocks.splice(
-        1,
-        0,
-        context(`⚠️ ${host} is not reporting; the job runs when its worker is back (see /vps hosts).`),
-      );
     return {
       ok: true,
       ephemeral: false,
       text: `${op.name} queued as job ${request.id}`,
-      blocks,
+      blocks: queuedBlocks(view, up),
+      job: { view, hostUp: up },
       jobId: request.id,
       host,
     };
   }
+}
+
+/** A queued job's message; a host that is not reporting gets a warning under the status line. */
+export function queuedBlocks(view: JobView, hostUp: boolean): Block[] {
+  const blocks = jobBlocks(view);
+  if (!hostUp)
+    blocks.splice(
+      1,
+      0,
+      context(`⚠️ ${view.host} is not reporting; the job runs when its worker is back (see /vps hosts).`),
+    );
+  return blocks;
 }
 
 /** `web-1 (101)`, the new guest's name, or the host. */

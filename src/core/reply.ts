@@ -1,5 +1,6 @@
 /** What the bot answers to a command, before any chat adapter formats it. */
 import type { Block } from '../chat/blocks.js';
+import type { JobView } from '../chat/job-message.js';
 import type { ErrorCode } from './errors.js';
 
 export interface Reply {
@@ -12,6 +13,8 @@ export interface Reply {
   blocks: Block[];
   /** Set when the command became a job. */
   jobId?: string;
+  /** The queued job's message state, for adapters that re-render it (e.g. with its queue position). */
+  job?: { view: JobView; hostUp: boolean };
   host?: string;
   code?: ErrorCode;
   /** For a refusal about one argument: which (so a form can show it on that field). */

@@ -43,6 +43,8 @@ export function foldNotice(prev: JobView | undefined, n: JobNotice): JobView {
   const next: JobView = { ...v, phase: n.phase === 'progress' ? 'running' : n.phase };
   if (n.pct !== undefined) next.pct = n.pct;
   if (n.step !== undefined) next.step = n.step;
+  if (n.position !== undefined) next.position = n.position;
+  if (n.phase !== 'queued') delete next.position;
   if (n.startedAt !== undefined) next.startedAt = n.startedAt;
   if (n.attempt !== undefined) next.attempt = n.attempt;
   if (n.result !== undefined) next.result = n.result;

@@ -61,6 +61,17 @@ export class JobStore {
     });
   }
 
+  /** A waiting job's place in its host's line (1 = next), undefined once it left the line. */
+  async position(host: string, id: string): Promise<number | undefined> {
+    const key = `${this.keys.prefix}:${hostQueueName(host)}:wait`;
+    // BullMQ pushes new jobs on the left and takes from the right.
+    const [[, idx], [, len]] = (await this.redis.multi().lpos(key, id).llen(key).exec()) as [
+      [unknown, number | null],
+      [unknown, number],
+    ];
+    return idx === null ? undefined : len - idx;
+  }
+
   /** Looks the id up on every configured host's queue at once. */
   async find(id: string): Promise<FoundJob | undefined> {
     const hosts = Object.keys(this.config.hosts);

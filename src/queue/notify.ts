@@ -23,6 +23,8 @@ export interface JobNotice {
   phase: JobPhase;
   pct?: number;
   step?: string;
+  /** A queued job's place in its host's line (2 = one job ahead). */
+  position?: number;
   result?: RunResult;
   error?: SerializedError;
   attempt?: number;

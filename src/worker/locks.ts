@@ -12,6 +12,11 @@ export class Semaphore {
 
   constructor(private free: number) {}
 
+  /** Where a new caller would stand in line: 0 if it would go at once, 1 if next, and so on. */
+  get placeInLine(): number {
+    return this.free > 0 && this.queue.length === 0 ? 0 : this.queue.length + 1;
+  }
+
   async acquire(signal?: AbortSignal): Promise<() => void> {
     if (this.free > 0 && this.queue.length === 0) {
       this.free--;

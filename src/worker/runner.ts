@@ -111,7 +111,12 @@ export class JobRunner {
   ): Promise<[() => void, () => void]> {
     let releaseGuest: (() => void) | undefined;
     try {
+      // Say why a job waits, so its message shows it: a busy guest, or its place in line.
+      if (this.d.locks.busy(key))
+        await notice('queued', { step: 'waiting for another operation on this guest' });
       releaseGuest = await this.d.locks.acquire(key, signal);
+      const place = this.d.slots.placeInLine;
+      if (place > 0) await notice('queued', { position: place });
       return [releaseGuest, await this.d.slots.acquire(signal)];
     } catch (err) {
       releaseGuest?.();

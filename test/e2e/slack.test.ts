@@ -28,6 +28,15 @@ beforeAll(async () => {
         ],
         delays: { start: 1_500 },
       },
+      'vz-2': {
+        containers: [
+          { ctid: 301, name: 'line-1', running: false },
+          { ctid: 302, name: 'line-2', running: false },
+          { ctid: 303, name: 'line-3', running: false },
+        ],
+        delays: { start: 2_000 },
+        workerConfig: { worker: { concurrency: 1 } },
+      },
     },
   });
   await waitUntil(
@@ -86,6 +95,27 @@ describe('slash commands', () => {
     expect(
       done.editHistory.some((e) => JSON.stringify(e).includes('▓') || JSON.stringify(e).includes('░')),
     ).toBe(true);
+  });
+});
+
+describe('queue position', () => {
+  it('a job behind others in its host’s line shows its place in line in its message', async () => {
+    await waitUntil(async () => (await s.pipe.core.fleet.inventories(['vz-2'])).get('vz-2'), 10_000, 'vz-2');
+    for (const g of ['line-1', 'line-2', 'line-3']) await s.command(`start ${g}`);
+    const [third] = await s.pipe.core.jobs.recent({ hosts: ['vz-2'], limit: 1 });
+    const id = String(third!.job.id);
+    await s.waitJobMessage(id, () => true, { what: 'the first message' });
+    // The third start waits for the worker's only slot: its message says it is second in line.
+    await waitUntil(
+      () =>
+        s.standin.calls.some(
+          (c) =>
+            JSON.stringify(c.args).includes(id) && JSON.stringify(c.args).includes('queued (position 2)'),
+        ),
+      10_000,
+      'queued (position 2) in the message',
+    );
+    await s.waitJobMessage(id, (m) => messageText(m).includes('done'), { timeoutMs: 20_000, what: 'done' });
   });
 });
 

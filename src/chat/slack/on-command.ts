@@ -5,7 +5,15 @@
  * after it opens the create form instead.
  */
 import type { App, SlashCommand } from '@slack/bolt';
+import { queuedBlocks } from '../../core/dispatcher.js';
+import type { Reply } from '../../core/reply.js';
+import { jobText } from '../job-message.js';
 import { ackBody, replyPayload, type SlackContext } from './context.js';
+
+/** Slack gives up on an ack after 3 s; past this, ack with a holding answer and finish after. */
+const ACK_DEADLINE_MS = 2_500;
+
+export type OpenModal = (command: SlashCommand) => Promise<void>;
 
 export function onCommand(app: App, ctx: SlackContext, openCreateModal: OpenModal): void {
   app.command('/vps', async ({ command, ack }) => {
@@ -15,25 +23,58 @@ export function onCommand(app: App, ctx: SlackContext, openCreateModal: OpenModa
       await openCreateModal(command);
       return;
     }
-    const reply = await ctx.core.dispatcher.dispatch({
+    const dispatched = ctx.core.dispatcher.dispatch({
       text,
       user: command.user_id,
       channel: command.channel_id,
       origin: 'slack',
     });
-    if (!reply.jobId) {
-      await ack(ackBody(reply, text));
-      return;
+    const reply = await withDeadline(dispatched, ACK_DEADLINE_MS);
+    if (!reply) {
+      // Redis is slow: say so now, and deliver the real answer when it comes.
+      await ack({
+        response_type: 'ephemeral',
+        text: 'Working on it: the queue is slow to answer right now.',
+      });
+      return void dispatched.then((late) => deliver(ctx, command, late, text, true));
     }
+    if (!reply.jobId) return void (await ack(ackBody(reply, text)));
     await ack();
-    await ctx.outbox.openJob({
-      requestId: reply.jobId,
-      channel: command.channel_id,
-      user: command.user_id,
-      responseUrl: command.response_url,
-      payload: replyPayload(reply, text),
-    });
+    await deliver(ctx, command, reply, text, false);
   });
 }
 
-export type OpenModal = (command: SlashCommand) => Promise<void>;
+/** A job goes to the outbox as its first message, with its place in the host's line. */
+async function deliver(ctx: SlackContext, command: SlashCommand, reply: Reply, text: string, late: boolean) {
+  if (!reply.jobId || !reply.job) {
+    if (late)
+      await ctx.outbox.send({
+        kind: 'respond',
+        url: command.response_url,
+        payload: replyPayload(reply, text),
+      });
+    return;
+  }
+  const position = await ctx.core.jobs.position(reply.job.view.host, reply.jobId).catch(() => undefined);
+  const view = position !== undefined ? { ...reply.job.view, position } : reply.job.view;
+  await ctx.outbox.openJob({
+    requestId: reply.jobId,
+    channel: command.channel_id,
+    user: command.user_id,
+    responseUrl: command.response_url,
+    payload: { text: jobText(view), blocks: queuedBlocks(view, reply.job.hostUp) },
+  });
+}
+
+/** The promise's value, or undefined if it takes longer than `ms`. */
+async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
