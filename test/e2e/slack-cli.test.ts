@@ -1,0 +1,96 @@
+/** `vpsops bot` and `vpsops doctor` as processes, against the Slack stand-in. */
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/dev/redis-server.js';
+import { SlackClientSim, type SlackStandin, startSlackStandin } from '../../src/dev/slack/index.js';
+import { TEST_JOB_KEY } from '../helpers/config.js';
+import { waitUntil } from '../helpers/pipeline.js';
+import { useRedis } from '../helpers/redis.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
+const SECRET = 'cli-signing-secret';
+const redis = useRedis();
+let standin: SlackStandin;
+
+beforeAll(async () => {
+  standin = await startSlackStandin();
+});
+afterAll(async () => {
+  await standin?.close();
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  REDIS_URL: redis.url,
+  VPSOPS_JOB_KEY: TEST_JOB_KEY,
+  SLACK_API_URL: standin.apiUrl,
+  SLACK_SIGNING_SECRET: SECRET,
+  LOG_LEVEL: 'info',
+  ...extra,
+});
+
+describe('vpsops bot (Slack)', () => {
+  it('listens on PORT, answers a signed /vps help, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const bot = execa(process.execPath, [CLI, 'bot'], {
+      env: env({ SLACK_BOT_TOKEN: standin.identity.botToken, PORT: String(port) }),
+      reject: false,
+    });
+    try {
+      const client = new SlackClientSim({
+        standin,
+        eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+        signingSecret: SECRET,
+      });
+      const r = await waitUntil(
+        () => client.command('help', { user: 'U0CLI', channel: 'C0CLI' }).catch(() => undefined),
+        15_000,
+        'the bot to answer',
+      );
+      expect(r.status).toBe(200);
+      expect(JSON.stringify(r.json)).toContain('/vps start');
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await health.text()).toBe('ok');
+    } finally {
+      bot.kill('SIGTERM');
+    }
+    const done = await bot;
+    expect(done.exitCode).toBe(0);
+    expect(String(done.stdout)).toContain('vpsops bot is listening to Slack');
+  });
+
+  it('a token Slack refuses stops the bot with one sentence', async () => {
+    const r = await execa(process.execPath, [CLI, 'bot'], {
+      env: env({ SLACK_BOT_TOKEN: 'xoxb-wrong', PORT: String(await freePort()) }),
+      reject: false,
+      timeout: 20_000,
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
+  });
+
+  it('without SLACK_BOT_TOKEN it says what to set (or to use --terminal)', async () => {
+    const r = await execa(process.execPath, [CLI, 'bot'], { env: env(), reject: false, timeout: 20_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('SLACK_BOT_TOKEN is not set');
+    expect(r.stderr).toContain('--terminal');
+  });
+});
+
+describe('vpsops doctor (Slack)', () => {
+  it('checks the token with auth.test', async () => {
+    const ok = await execa(process.execPath, [CLI, 'doctor'], {
+      env: env({ SLACK_BOT_TOKEN: standin.identity.botToken }),
+      reject: false,
+    });
+    expect(ok.stdout).toMatch(/✔ Slack token works: bot @\S+ in workspace/);
+    expect(standin.calls.some((c) => c.method === 'auth.test')).toBe(true);
+    const bad = await execa(process.execPath, [CLI, 'doctor'], {
+      env: env({ SLACK_BOT_TOKEN: 'xoxb-revoked' }),
+      reject: false,
+    });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toContain('✘ Slack refused SLACK_BOT_TOKEN: invalid_auth');
+    expect(bad.stdout).toContain('Bot User OAuth Token');
+  });
+});
