@@ -104,7 +104,13 @@ export class Dispatcher {
         target: r.target,
         ...(input.channel ? { channel: input.channel } : {}),
       });
-      return await this.enqueue(input, op, r.target, r.args);
+      const requestId = newRequestId();
+      const holder = await this.deps.jobs.claimRetry(jobId, requestId);
+      if (holder !== requestId)
+        throw new OpError('BAD_INPUT', `Job ${jobId} was already retried as job ${holder}.`, {
+          hint: 'See /vps jobs for how that one went.',
+        });
+      return await this.enqueue({ ...input, requestId }, op, r.target, r.args);
     } catch (err) {
       return errorReply(toOpError(err));
     }

@@ -181,6 +181,20 @@ describe('buttons', () => {
       'the retry’s own message, done',
     );
     expect(messageText(retried)).toContain('start');
+    // A second click (a double click, or someone else) does not run the request a third time.
+    const before = s.standin.responses.length;
+    await s.client.clickButton({
+      user: ALICE,
+      channel: CHANNEL,
+      messageTs: failed.ts,
+      actionId: 'job_retry',
+    });
+    const said = await waitUntil(
+      () => s.standin.responses.slice(before).at(0),
+      5_000,
+      'the answer to the 2nd click',
+    );
+    expect(JSON.stringify(said.body)).toContain('was already retried as job');
     expect(await s.pipe.host('vz-1').ctl.isRunning(102)).toBe(true);
   });
 
