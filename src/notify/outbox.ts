@@ -53,6 +53,8 @@ const ONE_SHOT_TTL_MS = 3600_000;
 // go to `hi`; progress goes to `lo`, no sooner than one update interval after the last write.
 const UPDATE_JOB = `
 if redis.call('HGET', KEYS[1], 'dead') == '1' then return 0 end
+-- A late progress notice (a redelivered one after a bot died) must not undo the outcome.
+if redis.call('HGET', KEYS[1], 'final') == '1' and ARGV[3] ~= '1' then return 0 end
 redis.call('HSET', KEYS[1], 'payload', ARGV[2])
 local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
 if ARGV[6] ~= '' then redis.call('HSETNX', KEYS[1], 'channel', ARGV[6]) end

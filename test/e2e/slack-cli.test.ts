@@ -1,12 +1,15 @@
 /** `vpsops bot` and `vpsops doctor` as processes, against the Slack stand-in. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { freePort } from '../../src/dev/redis-server.js';
 import { SlackClientSim, type SlackStandin, startSlackStandin } from '../../src/dev/slack/index.js';
 import { TEST_JOB_KEY } from '../helpers/config.js';
-import { waitUntil } from '../helpers/pipeline.js';
+import { startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
+import { messageText } from '../helpers/slack.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
 const SECRET = 'cli-signing-secret';
@@ -93,4 +96,62 @@ describe('vpsops doctor (Slack)', () => {
     expect(bad.stdout).toContain('✘ Slack refused SLACK_BOT_TOKEN: invalid_auth');
     expect(bad.stdout).toContain('Bot User OAuth Token');
   });
+});
+
+describe('a bot killed mid-job', () => {
+  it('a new bot process takes over and the same message gets the outcome', async () => {
+    const pipe = await startPipeline({
+      redisUrl: redis.url,
+      notifier: false,
+      hosts: {
+        'vz-1': { containers: [{ ctid: 101, name: 'web-1', running: false }], delays: { start: 4_000 } },
+      },
+    });
+    const file = join(pipe.dir, 'bot.yaml');
+    writeFileSync(file, stringify({ hosts: pipe.config.hosts, slack: { leaderTtl: '1s' } }));
+    const spawnBot = async () => {
+      const port = await freePort();
+      const child = execa(process.execPath, [CLI, 'bot'], {
+        env: env({ SLACK_BOT_TOKEN: standin.identity.botToken, PORT: String(port), VPSOPS_CONFIG: file }),
+        reject: false,
+      });
+      const client = new SlackClientSim({
+        standin,
+        eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+        signingSecret: SECRET,
+      });
+      await waitUntil(
+        () => client.command('help', { user: 'U0CLI', channel: 'C0KILL' }).catch(() => undefined),
+        15_000,
+        'the bot',
+      );
+      return { child, client };
+    };
+    try {
+      const first = await spawnBot();
+      await first.client.command('start web-1', { user: 'U0CLI', channel: 'C0KILL' });
+      const find = () =>
+        standin
+          .history('C0KILL')
+          .find((m) => messageText(m).includes('start') && messageText(m).includes('web-1'));
+      await waitUntil(find, 10_000, 'the job message');
+      first.child.kill('SIGKILL');
+      await first.child;
+      const second = await spawnBot();
+      try {
+        const done = await waitUntil(
+          () => (messageText(find()!).includes('done') ? find() : undefined),
+          20_000,
+          'done after the kill',
+        );
+        expect(done!.edits).toBeGreaterThanOrEqual(1);
+        expect(standin.history('C0KILL').filter((m) => messageText(m).includes('web-1'))).toHaveLength(1);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.child;
+      }
+    } finally {
+      await pipe.close();
+    }
+  }, 60_000);
 });
