@@ -89,6 +89,7 @@ const notifier = new Notifier({
         outcome(n.requestId).resolve();
     },
     async guest() {},
+    async approval() {},
   },
 });
 notifier.start();

@@ -1,12 +1,16 @@
 /** The operation catalogue, in the order help lists it. */
 import type { OperationDef } from '../src/core/operation.js';
+import approve from './approve.js';
+import audit from './audit.js';
 import cancel from './cancel.js';
 import create from './create.js';
+import deny from './deny.js';
 import destroy from './destroy.js';
 import help from './help.js';
 import hosts from './hosts.js';
 import jobs from './jobs.js';
 import list from './list.js';
+import pending from './pending.js';
 import reboot from './reboot.js';
 import resize from './resize.js';
 import resume from './resume.js';
@@ -36,6 +40,10 @@ const ALL: OperationDef[] = [
   revert,
   jobs,
   cancel,
+  pending,
+  approve,
+  deny,
+  audit,
 ];
 
 export const catalogue: ReadonlyMap<string, OperationDef> = new Map(ALL.map((op) => [op.name, op]));

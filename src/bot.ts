@@ -1,11 +1,17 @@
 /**
  * The bot's side of the pipeline, shared by every chat adapter and `vpsops exec`: Redis, the
- * fleet store, the host queues, the notify publisher and the dispatcher.
+ * fleet store, the host queues, the notify publisher, the access policy, the audit trail, the
+ * approval requests and the dispatcher.
  */
 import type { Redis } from 'ioredis';
-import { catalogue } from '../jobs/index.js';
+import { catalogue as defaultCatalogue } from '../jobs/index.js';
+import { ApprovalStore } from './approvals/store.js';
+import { AuditLog } from './audit/log.js';
+import { type LoadedPolicy, loadAccessPolicy } from './config/policy-file.js';
 import type { Config } from './config/schema.js';
-import { type Authorizer, allowAll, Dispatcher } from './core/dispatcher.js';
+import { Dispatcher } from './core/dispatcher.js';
+import type { OperationDef } from './core/operation.js';
+import { PeopleLimits } from './core/people-limits.js';
 import { checkJobKey } from './core/signing.js';
 import type { Logger } from './log.js';
 import { connect } from './queue/connection.js';
@@ -22,20 +28,46 @@ export interface BotCore {
   fleet: FleetStore;
   jobs: JobStore;
   notify: NotifyPublisher;
+  audit: AuditLog;
+  policy: LoadedPolicy;
   dispatcher: Dispatcher;
+  /** Expires approval requests on a timer (run by one process: the notifier or the terminal). */
+  startApprovalSweeper(intervalMs?: number): () => void;
   close(): Promise<void>;
 }
 
-export function createBotCore(config: Config, log: Logger, authorize: Authorizer = allowAll): BotCore {
+export function createBotCore(
+  config: Config,
+  log: Logger,
+  catalogue: ReadonlyMap<string, OperationDef> = defaultCatalogue,
+): BotCore {
   const jobKey = checkJobKey(config.secrets.jobKey);
+  const policy = loadAccessPolicy(config, new Set(catalogue.keys()));
+  if (policy.source === 'none')
+    log.warn('no access policy is configured (VPSOPS_POLICY): every command but help is refused');
   const redis = connect({ url: config.redis.url, log });
   const keys = new Keys(config.redis.prefix);
   const fleet = new FleetStore(redis, keys);
   const notify = new NotifyPublisher(redis, keys.prefix);
   const jobs = new JobStore(redis, keys, config, notify);
+  const audit = new AuditLog(redis, keys);
   const sub = connect({ url: config.redis.url, blocking: true, log });
   const guestIndex = new InventoryCache(fleet, sub, keys);
-  const dispatcher = new Dispatcher({ config, catalogue, fleet, guestIndex, jobs, jobKey, log, authorize });
+  const dispatcher = new Dispatcher({
+    config,
+    catalogue,
+    fleet,
+    guestIndex,
+    jobs,
+    jobKey,
+    log,
+    access: policy.policy,
+    audit,
+    approvals: new ApprovalStore(redis, keys),
+    notify,
+    limits: new PeopleLimits(redis, keys, config.rateLimits),
+  });
+  const sweepers = new Set<NodeJS.Timeout>();
   return {
     config,
     redis,
@@ -43,8 +75,21 @@ export function createBotCore(config: Config, log: Logger, authorize: Authorizer
     fleet,
     jobs,
     notify,
+    audit,
+    policy,
     dispatcher,
+    startApprovalSweeper(intervalMs = 5_000) {
+      const t = setInterval(() => {
+        dispatcher.approvals.sweep().catch((err) => log.error({ err }, 'approval sweep failed'));
+      }, intervalMs);
+      sweepers.add(t);
+      return () => {
+        clearInterval(t);
+        sweepers.delete(t);
+      };
+    },
     async close() {
+      for (const t of sweepers) clearInterval(t);
       sub.disconnect();
       await jobs.close();
       await notify.close();

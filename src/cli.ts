@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-/** vpsops: bot | worker | demo | exec | doctor */
+/** vpsops: bot | worker | demo | exec | doctor | audit */
 import { parseArgs } from 'node:util';
+import { AUDIT_HELP } from './cli/audit.js';
 import { fail } from './cli/common.js';
 import { DOCTOR_HELP } from './cli/doctor.js';
 import { EXEC_HELP } from './cli/exec.js';
@@ -14,6 +15,7 @@ Commands:
   demo      everything on this machine: private Redis, a simulated OpenVZ host, a chat prompt
   exec      one command through the chat path: vpsops exec "/vps start 101" --as alice
   doctor    check configuration, Redis, hypervisor tools and workers
+  audit     export the audit trail: vpsops audit export --format jsonl|csv [--since 7d]
 
 Run vpsops <command> --help for its options. Configuration: config/default.yaml, VPSOPS_CONFIG,
 REDIS_URL, VPSOPS_JOB_KEY (see README).`;
@@ -50,6 +52,9 @@ async function main(argv: string[]): Promise<void> {
       'exit-with-parent': { type: 'boolean' },
       'state-dir': { type: 'string' },
       terminal: { type: 'boolean' },
+      format: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
     },
   });
   const help = (text: string) => {
@@ -87,6 +92,14 @@ async function main(argv: string[]): Promise<void> {
     case 'doctor':
       if (values.help) help(DOCTOR_HELP);
       return (await import('./cli/doctor.js')).doctorMain({ ...(values.host ? { host: values.host } : {}) });
+    case 'audit':
+      if (values.help) help(AUDIT_HELP);
+      return (await import('./cli/audit.js')).auditMain({
+        ...(positionals[0] ? { sub: positionals[0] } : {}),
+        ...(values.format !== undefined ? { format: values.format } : {}),
+        ...(values.since !== undefined ? { since: values.since } : {}),
+        ...(values.until !== undefined ? { until: values.until } : {}),
+      });
     case undefined:
     case 'help':
     case '--help':

@@ -8,7 +8,7 @@ import { catalogue } from '../../jobs/index.js';
 import { createBotCore } from '../bot.js';
 import { type JobView, jobBlocks } from '../chat/job-message.js';
 import { renderBlocks } from '../chat/render.js';
-import { targetLabel } from '../core/dispatcher.js';
+import { targetLabel } from '../core/enqueue.js';
 import { isErrorCode, type SerializedError } from '../core/errors.js';
 import type { RunResult } from '../core/operation.js';
 import { parseDuration } from '../core/units.js';

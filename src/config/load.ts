@@ -91,6 +91,7 @@ function envLayer(env: Env): Record<string, unknown> {
     slack: { apiUrl: env.SLACK_API_URL, port: env.PORT ? Number(env.PORT) : undefined },
   };
   if (env.REDIS_URL) layer.redis = { url: env.REDIS_URL };
+  if (env.VPSOPS_POLICY) layer.access = { policyFile: env.VPSOPS_POLICY };
   if (env.LOG_LEVEL) layer.log = { level: env.LOG_LEVEL };
   return layer;
 }

@@ -58,6 +58,9 @@ const hostSchema = z
   })
   .strict();
 
+const peopleLimit = z
+  .object({ perUser: z.number().int().positive(), perChannel: z.number().int().positive(), window: duration })
+  .strict();
 const keep = z.object({ count: z.number().int().positive(), age: duration }).strict();
 const range = <T extends z.ZodTypeAny>(t: T) => z.object({ min: t, max: t }).strict();
 
@@ -96,6 +99,15 @@ export const configSchema = z
     create: z.object({ plan: z.string(), template: z.string() }).strict(),
     limits: z
       .object({ vcpus: range(z.number().int().positive()), memory: range(size), disk: range(size) })
+      .strict(),
+    rateLimits: z.object({ commands: peopleLimit, reads: peopleLimit, approvals: peopleLimit }).strict(),
+    access: z
+      .object({
+        /** The access policy file (YAML); env VPSOPS_POLICY. Null: deny everything but help. */
+        policyFile: z.string().min(1).nullable(),
+        /** An inline policy instead of a file (tests, the demo). */
+        policy: z.unknown().optional(),
+      })
       .strict(),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }).strict(),
     /** Secrets and process knobs from the environment (never from a file). */

@@ -1,44 +1,45 @@
 /**
- * The path of one command, shared by every chat adapter and `vpsops exec`:
- * parse → resolve → authorize → prepare → answer from Redis, or sign and enqueue on the host's queue.
- * Nothing here waits on a hypervisor, so chat adapters can ack at once.
+ * The path of one command, shared by every chat adapter and `vpsops exec`: parse → rate limit →
+ * policy (deny by default) → resolve within what the caller may see → prepare → audit → answer
+ * from Redis, ask for approval, or sign and enqueue. Nothing here waits on a hypervisor, so chat
+ * adapters can ack at once; nothing runs unaudited.
  */
-import { type Block, context } from '../chat/blocks.js';
-import { type JobView, jobBlocks } from '../chat/job-message.js';
-import { errorReply } from '../chat/messages.js';
+import { ApprovalFlow } from '../approvals/flow.js';
+import type { ApprovalStore } from '../approvals/store.js';
+import type { CommandEntry } from '../audit/log.js';
+import { escapeMrkdwn, section } from '../chat/blocks.js';
+import { errorReply, infoReply } from '../chat/messages.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { FleetStore } from '../queue/fleet.js';
 import type { InventorySource } from '../queue/inventory-cache.js';
 import type { JobStore } from '../queue/jobs.js';
-import { OpError, toOpError } from './errors.js';
-import { type ParsedCommand, parseCommand } from './grammar.js';
-import type { ArgValues, OperationDef, ResolvedTarget } from './operation.js';
+import type { NotifyPublisher } from '../queue/notify.js';
+import type { AuditSink } from './access.js';
+import { claimRetry, prepareArgs, retryable } from './dispatch-helpers.js';
+import { buildRequest, submit, targetLabel } from './enqueue.js';
+import { type OpError, toOpError } from './errors.js';
+import { parseCommand } from './grammar.js';
+import type { OperationDef, ResolvedTarget } from './operation.js';
+import { limitKind, type PeopleLimits } from './people-limits.js';
+import { type AccessPolicy, isShrink, type Subject } from './policy.js';
+import { checkDecision, checkLimits, hiddenGuest, visibleInventory } from './policy-checks.js';
 import type { Reply } from './reply.js';
-import { type JobRequest, newRequestId } from './request.js';
 import { resolveTarget } from './resolve.js';
 import type { BotServices } from './services.js';
-import { sign } from './signing.js';
-import { formatSize } from './units.js';
 
 export interface CommandInput {
   /** Text after `/vps` (a leading `/vps` is accepted too). */
   text: string;
   user: string;
   channel?: string;
+  /** The user's Slack user groups, for policy grants to groups. */
+  usergroups?: string[];
   /** terminal | slack | exec */
   origin: string;
   /** Stable id from the chat platform, so a retried delivery is not run twice. */
   requestId?: string;
 }
-
-/** Decides whether a user may run an operation on a target; throws OpError DENIED when not. */
-export type Authorizer = (req: {
-  user: string;
-  channel?: string;
-  op: OperationDef;
-  target: ResolvedTarget;
-}) => Promise<void>;
 
 export interface DispatcherDeps {
   config: Config;
@@ -49,188 +50,210 @@ export interface DispatcherDeps {
   jobs: JobStore;
   jobKey: string;
   log: Logger;
-  authorize: Authorizer;
+  access: AccessPolicy;
+  audit: AuditSink;
+  approvals: ApprovalStore;
+  notify: NotifyPublisher;
+  limits?: PeopleLimits;
   now?: () => number;
 }
 
 export class Dispatcher {
   private readonly services: BotServices;
+  readonly approvals: ApprovalFlow;
+  private readonly now: () => number;
 
   constructor(private readonly deps: DispatcherDeps) {
+    this.now = deps.now ?? Date.now;
+    const guestIndex = deps.guestIndex ?? deps.fleet;
+    this.approvals = new ApprovalFlow({
+      store: deps.approvals,
+      notify: deps.notify,
+      audit: deps.audit,
+      inventory: guestIndex,
+      mayApprove: (d, host, guest) => deps.access.mayApprove(subject(d), host, guest),
+      canSee: (d, host, guest) =>
+        guest ? deps.access.canSee(subject(d), host, guest) : deps.access.canSeeHost(subject(d), host),
+      submit: (request) => submit(deps, request, deps.catalogue.get(request.op)!),
+      now: this.now,
+    });
     this.services = {
       fleet: deps.fleet,
-      guestIndex: deps.guestIndex ?? deps.fleet,
+      guestIndex,
       jobs: deps.jobs,
       catalogue: deps.catalogue,
       hostNames: Object.keys(deps.config.hosts),
-      now: deps.now ?? Date.now,
+      now: this.now,
+      audit: deps.audit as BotServices['audit'],
+      approvals: this.approvals,
     };
   }
 
   /** Runs one command to its reply. Never throws: every failure becomes an error reply. */
   async dispatch(input: CommandInput): Promise<Reply> {
+    const entry: Partial<CommandEntry> = {};
     try {
-      return await this.handle(input);
+      return await this.handle(input, entry);
     } catch (err) {
       const e = toOpError(err);
       if (e.code === 'INTERNAL')
         this.deps.log.error({ err, text: input.text, user: input.user }, 'command failed');
-      return errorReply(e);
+      return this.refused(input, entry, e);
     }
   }
 
   /**
    * Runs a failed job again as a new request by `input.user` (the Retry button): the same
-   * operation, target and arguments, checked and signed anew.
+   * operation, target and arguments, checked against the policy and signed anew.
    */
   async retry(jobId: string, input: Omit<CommandInput, 'text'>): Promise<Reply> {
+    const entry: Partial<CommandEntry> = {};
+    const text = `retry ${jobId}`;
     try {
-      const found = await this.deps.jobs.find(jobId);
-      if (!found)
-        throw new OpError('JOB_NOT_FOUND', `Job ${jobId} is no longer kept, so it cannot be retried.`, {
-          hint: 'Run the command again.',
-        });
+      const { found, op } = await retryable(this.deps, jobId);
       const r = found.job.data.request;
-      const op = this.deps.catalogue.get(r.op);
-      if (!op) throw new OpError('BAD_INPUT', `This version of vpsops has no operation "${r.op}".`);
-      if (found.state !== 'failed')
-        throw new OpError(
-          'BAD_INPUT',
-          `Job ${jobId} did not fail (it is ${found.state}); there is nothing to retry.`,
-        );
-      await this.deps.authorize({
-        user: input.user,
-        op,
-        target: r.target,
-        ...(input.channel ? { channel: input.channel } : {}),
-      });
-      const requestId = newRequestId();
-      const holder = await this.deps.jobs.claimRetry(jobId, requestId);
-      if (holder !== requestId)
-        throw new OpError('BAD_INPUT', `Job ${jobId} was already retried as job ${holder}.`, {
-          hint: 'See /vps jobs for how that one went.',
-        });
-      return await this.enqueue({ ...input, requestId }, op, r.target, r.args);
+      entry.op = op.name;
+      entry.host = r.host;
+      const who = subject(input);
+      checkDecision(this.deps.access.decide({ ...who, op, host: r.host, ...guest(r.target) }), r.target);
+      const requestId = await claimRetry(this.deps.jobs, jobId);
+      const request = buildRequest({ ...input, requestId }, op, r.target, r.args, this.now());
+      return await this.run({ ...input, text }, entry, op, request);
     } catch (err) {
-      return errorReply(toOpError(err));
+      return this.refused({ ...input, text }, entry, toOpError(err));
     }
   }
 
-  private async handle(input: CommandInput): Promise<Reply> {
+  private async handle(input: CommandInput, entry: Partial<CommandEntry>): Promise<Reply> {
     const cmd = parseCommand(input.text, this.deps.catalogue);
     const { op } = cmd;
+    entry.op = op.name;
+    const who = subject(input);
+    await checkLimits(this.deps.limits, limitKind(op), input);
+    // The verb first (channel lists, no role at all), before resolution could reveal anything.
+    checkDecision(this.deps.access.decide({ ...who, op }));
     const live = !op.answer || (op.live?.(cmd.args) ?? false);
-    const target = await resolveTarget(
-      cmd,
-      { inventory: this.services.guestIndex, hostNames: this.services.hostNames },
-      live,
-    );
-    await this.deps.authorize({
-      user: input.user,
-      op,
-      target,
-      ...(input.channel ? { channel: input.channel } : {}),
-    });
-    const args = this.prepare(cmd);
+    const visible = (h: string, g?: string) =>
+      g === undefined ? this.deps.access.canSeeHost(who, h) : this.deps.access.canSee(who, h, g);
+    const inventory = visibleInventory(this.services.guestIndex, visible);
+    const target = await resolveTarget(cmd, { inventory, hostNames: this.services.hostNames }, live);
+    if (target.host) entry.host = target.host;
+    const scope = await this.scopeOf(op, target);
+    const d = this.deps.access.decide({ ...who, op, ...scope });
+    if (!d.allow && d.hidden && scope.guest) throw hiddenGuest(scope.guest);
+    checkDecision(d, target);
+    if (scope.guest) entry.target = scope.guest;
+    const args = prepareArgs(cmd, this.deps.config);
     if (!live) {
+      await this.audit(input, entry, 'answered');
       return await op.answer!({
         target,
         args,
         user: input.user,
         config: this.deps.config,
-        services: this.services,
+        services: {
+          ...this.services,
+          visible,
+          allowedVerbs: new Set(this.deps.access.allowedVerbs(who, this.deps.catalogue.values())),
+        },
+        ...(input.channel ? { channel: input.channel } : {}),
+        ...(input.usergroups ? { usergroups: input.usergroups } : {}),
       });
     }
-    return this.enqueue(input, op, target, args);
+    return this.run(input, entry, op, buildRequest(input, op, target, args, this.now()));
   }
 
-  private prepare(cmd: ParsedCommand): ArgValues {
-    const args = cmd.op.prepare
-      ? cmd.op.prepare({ args: cmd.args, given: cmd.given, config: this.deps.config })
-      : cmd.args;
-    for (const [key, spec] of Object.entries(cmd.op.args)) {
-      const v = args[key];
-      if (!spec.limit || typeof v !== 'number') continue;
-      const { min, max } = this.deps.config.limits[spec.limit];
-      const show = spec.limit === 'vcpus' ? String : formatSize;
-      if (v < min || v > max) {
-        throw new OpError(
-          'BAD_INPUT',
-          `${key}=${show(v)} is out of range: the fleet allows ${show(min)} to ${show(max)}.`,
-          {
-            hint: `Limits are set under limits.${spec.limit} in the config.`,
-            field: key,
-          },
-        );
-      }
-    }
-    return args;
-  }
-
-  private async enqueue(
-    input: Omit<CommandInput, 'text'>,
+  /** A job: straight to the queue, or to the approvers first. */
+  private async run(
+    input: CommandInput,
+    entry: Partial<CommandEntry>,
     op: OperationDef,
-    target: ResolvedTarget,
-    args: ArgValues,
+    request: ReturnType<typeof buildRequest>,
   ): Promise<Reply> {
-    const host = target.host;
-    if (!host) throw new OpError('INTERNAL', `${op.name}: no host resolved`);
-    const request: JobRequest = {
-      v: 1,
-      id: input.requestId ?? newRequestId(),
-      op: op.name,
-      host,
-      target,
-      args,
+    entry.requestId = request.id;
+    const shrink = op.name === 'resize' && (await this.shrinks(request));
+    const { access } = this.deps;
+    if (!access.needsApproval(op, { shrink })) {
+      await this.audit(input, entry, 'queued');
+      return submit(this.deps, request, op);
+    }
+    const why =
+      op.risk === 'destructive'
+        ? `${op.name} is destructive`
+        : shrink
+          ? 'the resize shrinks the guest'
+          : `the access policy requires approval for ${op.name}`;
+    entry.approvalId = request.id;
+    await this.audit(input, entry, 'approval-requested');
+    const cardChannel = access.approvalsChannel ?? input.channel;
+    const r = await this.approvals.request({
+      request,
+      why,
+      quorum: access.quorum(op),
+      expiryMs: access.expiryMs,
+      ...(cardChannel ? { cardChannel } : {}),
+    });
+    const where = access.approvalsChannel ? ` in <#${access.approvalsChannel}>` : ' here';
+    const text = `⏳ ${op.name} ${targetLabel(request.target)} on ${request.host} needs approval (${why}). It waits for ${r.quorum === 1 ? 'an approver' : `${r.quorum} approvers`}${where} until ${new Date(r.expiresAt).toISOString()}; request \`${r.id}\`, see /vps pending.`;
+    return {
+      ...infoReply(text, [section(escapeMrkdwn(text).replace(/&lt;#(\w+)&gt;/, '<#$1>'))]),
+      approvalId: r.id,
+    };
+  }
+
+  /** The host and guest the policy judges: for cancel, those of the job; for create, the new name. */
+  private async scopeOf(op: OperationDef, t: ResolvedTarget): Promise<{ host?: string; guest?: string }> {
+    if (op.name === 'cancel' && t.word) {
+      const found = await this.deps.jobs.find(t.word);
+      if (found) return { host: found.host, ...guest(found.job.data.request.target) };
+    }
+    return { ...(t.host ? { host: t.host } : {}), ...guest(t) };
+  }
+
+  private async shrinks(request: ReturnType<typeof buildRequest>): Promise<boolean> {
+    const inv = (await this.services.guestIndex.inventories([request.host])).get(request.host);
+    const g = inv?.guests.find((x) => x.id === request.target.guestId);
+    return g ? isShrink(g, request.args as { vcpus?: number; memory?: number; disk?: number }) : false;
+  }
+
+  private async audit(
+    input: CommandInput,
+    entry: Partial<CommandEntry>,
+    outcome: CommandEntry['outcome'],
+    e?: OpError,
+  ): Promise<void> {
+    await this.deps.audit.append({
+      type: 'command',
+      at: this.now(),
       user: input.user,
       origin: input.origin,
-      issuedAt: this.services.now(),
+      text: input.text,
+      outcome,
       ...(input.channel ? { channel: input.channel } : {}),
-    };
-    // The liveness check rides along with the add, so it costs the ack no extra time.
-    const [, up] = await Promise.all([
-      this.deps.jobs.enqueue(sign(request, this.deps.jobKey), op),
-      this.deps.fleet.isUp(host),
-    ]);
-    const view: JobView = {
-      requestId: request.id,
-      op: op.name,
-      host,
-      targetLabel: targetLabel(target),
-      user: input.user,
-      phase: 'queued',
-      pct: 0,
-    };
-    return {
-      ok: true,
-      ephemeral: false,
-      text: `${op.name} queued as job ${request.id}`,
-      blocks: queuedBlocks(view, up),
-      job: { view, hostUp: up },
-      jobId: request.id,
-      host,
-    };
+      ...entry,
+      ...(e ? { reason: e.userMessage, code: e.code } : {}),
+    } as CommandEntry);
+  }
+
+  /** A refusal is audited too; if even that fails, say so instead. */
+  private async refused(input: CommandInput, entry: Partial<CommandEntry>, e: OpError): Promise<Reply> {
+    const outcome = e.code === 'DENIED' ? 'denied' : e.code === 'RATE_LIMITED' ? 'rate-limited' : 'refused';
+    try {
+      await this.audit(input, entry, outcome, e);
+    } catch (err) {
+      return errorReply(toOpError(err));
+    }
+    return errorReply(e);
   }
 }
 
-/** A queued job's message; a host that is not reporting gets a warning under the status line. */
-export function queuedBlocks(view: JobView, hostUp: boolean): Block[] {
-  const blocks = jobBlocks(view);
-  if (!hostUp)
-    blocks.splice(
-      1,
-      0,
-      context(`⚠️ ${view.host} is not reporting; the job runs when its worker is back (see /vps hosts).`),
-    );
-  return blocks;
+export { targetLabel };
+
+function subject(d: { user: string; usergroups?: string[]; channel?: string }): Subject {
+  return { user: d.user, usergroups: d.usergroups ?? [], ...(d.channel ? { channel: d.channel } : {}) };
 }
 
-/** `web-1 (101)`, the new guest's name, or the host. */
-export function targetLabel(t: ResolvedTarget): string {
-  if (t.guestName !== undefined)
-    return t.guestName !== t.guestId ? `${t.guestName} (${t.guestId})` : t.guestName;
-  return t.word ?? t.host ?? '';
+function guest(t: ResolvedTarget): { guest?: string } {
+  const g = t.guestName ?? (t.kind === 'new-guest' ? t.word : undefined);
+  return g ? { guest: g } : {};
 }
-
-/** Until access control lands, every user may run everything; deployments must not rely on it. */
-export const allowAll: Authorizer = async () => {};

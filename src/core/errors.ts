@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   HYPERVISOR: 'The hypervisor reported a failure.',
   SIGNATURE: 'A job was unsigned or altered and was refused.',
   DENIED: 'You are not allowed to do this.',
+  RATE_LIMITED: 'Too many commands in a short time; wait a little and retry.',
+  APPROVAL: 'The approval request does not exist, has expired or was already decided.',
   CONFIG: 'The configuration is invalid.',
   INTERNAL: 'A bug or an unexpected failure inside vpsops.',
 } as const;

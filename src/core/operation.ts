@@ -52,6 +52,9 @@ export interface AnswerContext {
   target: ResolvedTarget;
   args: ArgValues;
   user: string;
+  /** Where the command was typed, and the user's Slack user groups (for the access policy). */
+  channel?: string;
+  usergroups?: string[];
   config: Config;
   services: import('./services.js').BotServices;
 }

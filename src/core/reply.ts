@@ -11,6 +11,8 @@ export interface Reply {
   /** Plain fallback text (notifications, logs, screen readers). */
   text: string;
   blocks: Block[];
+  /** Set when the command became a request waiting for approval. */
+  approvalId?: string;
   /** Set when the command became a job. */
   jobId?: string;
   /** The queued job's message state, for adapters that re-render it (e.g. with its queue position). */

@@ -17,6 +17,8 @@ export interface JobRequest {
   /** Which adapter sent it: terminal, slack, exec. */
   origin: string;
   issuedAt: number;
+  /** For a request that needed approval: the approval and the hash of this request it approved. */
+  approval?: { id: string; hash: string };
 }
 
 export interface SignedJob {

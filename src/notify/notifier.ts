@@ -6,12 +6,12 @@
 import { Worker } from 'bullmq';
 import type { Block } from '../chat/blocks.js';
 import { isFinal, type JobView } from '../chat/job-message.js';
-import { targetLabel } from '../core/dispatcher.js';
+import { targetLabel } from '../core/enqueue.js';
 import type { OperationDef, RunResult } from '../core/operation.js';
 import type { Logger } from '../log.js';
 import { connect } from '../queue/connection.js';
 import { NOTIFY_QUEUE } from '../queue/keys.js';
-import type { GuestNotice, JobNotice, Notice } from '../queue/notify.js';
+import type { ApprovalNotice, GuestNotice, JobNotice, Notice } from '../queue/notify.js';
 
 const MAX_VIEWS = 5_000;
 
@@ -19,6 +19,8 @@ export interface NotifySink {
   /** A job's message changed; `render` draws the operation's own result blocks, when it has them. */
   job(view: JobView, notice: JobNotice, render?: (r: RunResult) => Block[]): Promise<void>;
   guest(notice: GuestNotice): Promise<void>;
+  /** An approval card to post or update. */
+  approval(notice: ApprovalNotice): Promise<void>;
 }
 
 export interface NotifierOptions {
@@ -73,6 +75,10 @@ export class Notifier {
   async handle(n: Notice): Promise<void> {
     if (n.kind === 'guest') {
       await this.o.sink.guest(n);
+      return;
+    }
+    if (n.kind === 'approval') {
+      await this.o.sink.approval(n);
       return;
     }
     // A progress notice that arrives after the outcome (throttled, late) must not undo it.

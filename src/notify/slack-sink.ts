@@ -3,12 +3,13 @@
  * in the outbox (posted, then updated in place by the flusher), plus a line for its thread log.
  * Jobs started elsewhere (terminal, `vpsops exec`) have no Slack message and are skipped.
  */
+import { approvalBlocks, approvalText } from '../chat/approval-card.js';
 import type { Block } from '../chat/blocks.js';
 import { isFinal, type JobView, jobBlocks, jobText } from '../chat/job-message.js';
 import { guestNoticeText } from '../chat/messages.js';
 import type { RunResult } from '../core/operation.js';
 import { formatDuration } from '../core/units.js';
-import type { GuestNotice, JobNotice } from '../queue/notify.js';
+import type { ApprovalNotice, GuestNotice, JobNotice } from '../queue/notify.js';
 import type { NotifySink } from './notifier.js';
 import type { SlackOutbox } from './outbox.js';
 
@@ -39,6 +40,22 @@ export class SlackSink implements NotifySink {
       now: notice.at,
     });
     if (final) this.lastStep.delete(view.requestId);
+    this.wake();
+  }
+
+  /** An approval card is a message like a job's: posted once, then edited as it is decided. */
+  async approval(n: ApprovalNotice): Promise<void> {
+    const r = n.record;
+    const channel = r.cardChannel ?? r.request.channel;
+    if (!channel || r.request.origin !== 'slack') return;
+    await this.outbox.updateJob({
+      requestId: `apr-${r.id}`,
+      payload: { text: approvalText(r), blocks: approvalBlocks(r) },
+      final: r.status !== 'pending',
+      channel,
+      user: r.requester,
+      now: n.at,
+    });
     this.wake();
   }
 

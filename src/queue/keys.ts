@@ -53,4 +53,8 @@ export class Keys {
   get slackWake(): string {
     return `${this.prefix}:slack:wake`;
   }
+  /** Stream: the audit trail, append-only (see audit/log.ts). */
+  get audit(): string {
+    return `${this.prefix}:audit`;
+  }
 }

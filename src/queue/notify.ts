@@ -43,7 +43,14 @@ export interface GuestNotice {
   at: number;
 }
 
-export type Notice = JobNotice | GuestNotice;
+/** An approval request was made or changed (approved, denied, expired): its card shows it. */
+export interface ApprovalNotice {
+  kind: 'approval';
+  record: import('../approvals/store.js').ApprovalRecord;
+  at: number;
+}
+
+export type Notice = JobNotice | GuestNotice | ApprovalNotice;
 
 /** Publishes notices; progress notices are small and many, so completed ones are not kept. */
 export class NotifyPublisher {

@@ -4,6 +4,8 @@
  * period and otherwise leaves them to be handed back to the queue.
  */
 import { Worker } from 'bullmq';
+import { ApprovalStore } from '../approvals/store.js';
+import { AuditLog } from '../audit/log.js';
 import type { Config } from '../config/schema.js';
 import type { OperationDef } from '../core/operation.js';
 import type { SignedJob } from '../core/request.js';
@@ -86,6 +88,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     onChange: () => withinMs(inventory.refresh(), INVENTORY_WAIT_MS),
     cancelledEarly: (id) => early.delete(id),
     maxAgeMs: config.jobs.maxAge,
+    approvals: new ApprovalStore(redis, keys),
+    audit: new AuditLog(redis, keys),
   });
   // BullMQ does not close a connection it is handed; close() quits this one.
   const workerConnection = connect({ url: config.redis.url, blocking: true, log });

@@ -3,6 +3,9 @@
  * the job's AbortSignal, and report running / progress / outcome on the notify queue.
  */
 import { type Job, UnrecoverableError } from 'bullmq';
+import { type ApprovalRecord, requestHash } from '../approvals/store.js';
+import type { JobEntry } from '../audit/log.js';
+import type { AuditSink } from '../core/access.js';
 import { OpError, toOpError } from '../core/errors.js';
 import type { OperationDef, RunResult } from '../core/operation.js';
 import type { JobRequest, SignedJob } from '../core/request.js';
@@ -36,6 +39,10 @@ export interface RunnerDeps {
   maxAgeMs: number;
   /** When progress notices start and how often they may follow (defaults 150 ms, 250 ms). */
   progressTiming?: ProgressTiming;
+  /** Approval requests, to check that an approved job is exactly what was approved. */
+  approvals: { get(id: string): Promise<ApprovalRecord | undefined> };
+  /** The audit trail: every job's start and end. */
+  audit: AuditSink;
 }
 
 export class JobRunner {
@@ -45,6 +52,7 @@ export class JobRunner {
   process = async (job: Job<SignedJob>, _token?: string, signal?: AbortSignal): Promise<RunResult> => {
     const request = this.admit(job);
     const op = this.d.catalogue.get(request.op)!;
+    await this.checkApproval(job, request, op);
     const log = this.d.log.child({
       jobId: job.id,
       op: op.name,
@@ -72,6 +80,17 @@ export class JobRunner {
       this.d.progressTiming ?? { firstAfterMs: 150, intervalMs: 250 },
       (err) => log.warn({ err }, 'progress notice failed'),
     );
+    const audit = auditOf(request);
+    try {
+      // Nothing runs unaudited: a failed write fails the job before the driver is touched.
+      await this.d.audit.append({ ...audit, at: startedAt, phase: 'start' });
+    } catch (err) {
+      releaseSlot();
+      releaseGuest();
+      throw await this.failed(job, op, request, toOpError(err), startedAt, log, false);
+    }
+    let outcome: JobEntry['result'] = 'failed';
+    let error: string | undefined;
     if (request.target.guestId) this.d.intents.begin(request.target.guestId);
     try {
       log.info('operation started');
@@ -88,17 +107,51 @@ export class JobRunner {
       if (op.risk !== 'read') await this.d.onChange();
       await notice('done', { pct: 100, result, startedAt });
       log.info({ ms: Date.now() - startedAt }, 'operation done');
+      outcome = 'done';
       return result;
     } catch (err) {
       progress.close();
       if (op.risk !== 'read') await this.d.onChange();
-      throw await this.failed(job, op, request, this.explain(err, jobSignal, timeout, op), startedAt, log);
+      const e = this.explain(err, jobSignal, timeout, op);
+      if (e.code === 'CANCELLED') outcome = 'cancelled';
+      error = e.userMessage;
+      throw await this.failed(job, op, request, e, startedAt, log);
     } finally {
       if (request.target.guestId) this.d.intents.end(request.target.guestId, op.name);
       releaseSlot();
       releaseGuest();
+      const end = {
+        ...audit,
+        at: Date.now(),
+        phase: 'end' as const,
+        result: outcome,
+        durationMs: Date.now() - startedAt,
+      };
+      await this.d.audit
+        .append(error ? { ...end, error } : end)
+        .catch((err: unknown) => log.error({ err }, 'could not write the end of the job to the audit trail'));
     }
   };
+
+  /**
+   * A destructive operation runs only with an approval, and an approved job only if it is exactly
+   * the request that was approved: the approval must say approved, and its hash, the hash the job
+   * was signed with and the hash of the job's own request must all be the same.
+   */
+  private async checkApproval(job: Job<SignedJob>, request: JobRequest, op: OperationDef): Promise<void> {
+    const a = request.approval;
+    if (!a) {
+      if (op.risk === 'destructive')
+        this.refuse(job, `${op.name} needs an approval and the job carries none`);
+      return;
+    }
+    const rec = await this.d.approvals.get(a.id);
+    if (!rec) return this.refuse(job, `its approval ${a.id} does not exist`);
+    if (rec.status !== 'approved')
+      return this.refuse(job, `its approval ${a.id} is ${rec.status}, not approved`);
+    if (rec.hash !== a.hash || requestHash(request) !== rec.hash)
+      this.refuse(job, `it is not the request that approval ${a.id} approved`);
+  }
 
   /**
    * Takes the guest's lock, then a running slot. A cancel while waiting ends the job for good
@@ -128,14 +181,17 @@ export class JobRunner {
     }
   }
 
+  /** Refuses a job for good and logs it as a security event. */
+  private refuse(job: Job<SignedJob>, why: string): never {
+    this.d.log.warn({ security: true, jobId: job.id, host: this.d.host, why }, 'refused job');
+    throw new UnrecoverableError(
+      JSON.stringify(new OpError('SIGNATURE', `The job was refused: ${why}.`).toJSON()),
+    );
+  }
+
   /** Refuses unsigned, altered, misrouted or unknown jobs; logs them as security events. */
   private admit(job: Job<SignedJob>): JobRequest {
-    const refuse = (why: string): never => {
-      this.d.log.warn({ security: true, jobId: job.id, host: this.d.host, why }, 'refused job');
-      throw new UnrecoverableError(
-        JSON.stringify(new OpError('SIGNATURE', `The job was refused: ${why}.`).toJSON()),
-      );
-    };
+    const refuse = (why: string): never => this.refuse(job, why);
     if (!verify(job.data, this.d.jobKey))
       return refuse('its signature is missing or does not match its content');
     const { request } = job.data;
@@ -171,10 +227,11 @@ export class JobRunner {
     e: OpError,
     startedAt: number,
     log: Logger,
+    mayRetry = true,
   ) {
     const attempts = job.opts.attempts ?? 1;
     const last = job.attemptsMade + 1 >= attempts;
-    const retry = op.retryable && e.retryable && !last;
+    const retry = mayRetry && op.retryable && e.retryable && !last;
     log[e.code === 'INTERNAL' ? 'error' : 'info'](
       { err: e.cause ?? e, code: e.code, retry },
       'operation failed',
@@ -205,4 +262,18 @@ export class JobRunner {
       ...extra,
     });
   }
+}
+
+/** The fields every audit entry of this job shares. */
+function auditOf(r: JobRequest): Omit<JobEntry, 'at' | 'phase'> {
+  const target = r.target.guestName ?? r.target.word;
+  return {
+    type: 'job',
+    requestId: r.id,
+    host: r.host,
+    op: r.op,
+    user: r.user,
+    ...(target ? { target } : {}),
+    ...(r.approval ? { approvalId: r.approval.id } : {}),
+  };
 }

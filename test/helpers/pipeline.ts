@@ -11,7 +11,7 @@ import { type BotCore, createBotCore } from '../../src/bot.js';
 import { isFinal, type JobView } from '../../src/chat/job-message.js';
 import { deepMerge, hostDriverConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { allowAll, Dispatcher } from '../../src/core/dispatcher.js';
+import type { Dispatcher } from '../../src/core/dispatcher.js';
 import type { OperationDef } from '../../src/core/operation.js';
 import type { Reply } from '../../src/core/reply.js';
 import { createDriver } from '../../src/drivers/index.js';
@@ -26,7 +26,7 @@ import type { Hypervisor } from '../../src/drivers/types.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { Notifier, type NotifySink } from '../../src/notify/notifier.js';
 import type { Inventory } from '../../src/queue/fleet.js';
-import type { GuestNotice, JobNotice, JobPhase } from '../../src/queue/notify.js';
+import type { ApprovalNotice, GuestNotice, JobNotice, JobPhase } from '../../src/queue/notify.js';
 import { type RunningWorker, startWorker } from '../../src/worker/index.js';
 import { TEST_JOB_KEY, testConfig } from './config.js';
 
@@ -89,6 +89,12 @@ export class RecordingSink implements NotifySink {
 
   async guest(notice: GuestNotice): Promise<void> {
     this.push({ kind: 'guest', at: Date.now(), notice });
+  }
+
+  readonly approvals: ApprovalNotice[] = [];
+
+  async approval(notice: ApprovalNotice): Promise<void> {
+    this.approvals.push(notice);
   }
 
   /** Job notices of one request, in arrival order. */
@@ -298,18 +304,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   );
   const config = testConfig(overrides, o.env);
   const botLog = captureLog('warn');
-  const core = createBotCore(config, botLog.logger);
-  const dispatcher = o.catalogue
-    ? new Dispatcher({
-        config,
-        catalogue,
-        fleet: core.fleet,
-        jobs: core.jobs,
-        jobKey: TEST_JOB_KEY,
-        log: botLog.logger,
-        authorize: allowAll,
-      })
-    : core.dispatcher;
+  const core = createBotCore(config, botLog.logger, catalogue);
+  const dispatcher = core.dispatcher;
   const sink = new RecordingSink(async (host) => (await core.fleet.inventories([host])).get(host));
   const notifier = new Notifier({
     redisUrl: config.redis.url,

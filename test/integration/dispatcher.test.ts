@@ -3,8 +3,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
+import { ApprovalStore } from '../../src/approvals/store.js';
+import { AuditLog } from '../../src/audit/log.js';
 import { renderBlocks } from '../../src/chat/render.js';
-import { allowAll, Dispatcher } from '../../src/core/dispatcher.js';
+import { loadAccessPolicy } from '../../src/config/policy-file.js';
+import { Dispatcher } from '../../src/core/dispatcher.js';
 import { verify } from '../../src/core/signing.js';
 import type { Guest } from '../../src/drivers/types.js';
 import { createLogger } from '../../src/log.js';
@@ -57,7 +60,10 @@ beforeAll(async () => {
     jobs,
     jobKey: TEST_JOB_KEY,
     log: createLogger('silent'),
-    authorize: allowAll,
+    access: loadAccessPolicy(c, new Set(catalogue.keys())).policy,
+    audit: new AuditLog(redis, keys),
+    approvals: new ApprovalStore(redis, keys),
+    notify,
   });
   const now = Date.now();
   await fleet.publishInventory({

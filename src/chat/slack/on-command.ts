@@ -5,7 +5,7 @@
  * after it opens the create form instead.
  */
 import type { App, SlashCommand } from '@slack/bolt';
-import { queuedBlocks } from '../../core/dispatcher.js';
+import { queuedBlocks } from '../../core/enqueue.js';
 import type { Reply } from '../../core/reply.js';
 import { jobText } from '../job-message.js';
 import { ackBody, replyPayload, type SlackContext } from './context.js';

@@ -6,7 +6,8 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Dispatcher } from '../../core/dispatcher.js';
 import { toOpError } from '../../core/errors.js';
 import type { NotifySink } from '../../notify/notifier.js';
-import type { GuestNotice, JobNotice } from '../../queue/notify.js';
+import type { ApprovalNotice, GuestNotice, JobNotice } from '../../queue/notify.js';
+import { approvalBlocks } from '../approval-card.js';
 import type { Block } from '../blocks.js';
 import { isFinal, type JobView, jobBlocks } from '../job-message.js';
 import { guestNoticeText } from '../messages.js';
@@ -122,6 +123,11 @@ export class TerminalChat implements NotifySink {
     const blocks = jobBlocks(view, render);
     // Off a TTY every update is a new line, so print only the status line until the outcome.
     this.screen.print(renderBlocks(final || this.o.tty ? blocks : blocks.slice(0, 1)), view.requestId);
+  }
+
+  /** Approval cards are for everyone at the terminal: the approver may be the next /as user. */
+  async approval(n: ApprovalNotice): Promise<void> {
+    this.screen.print(renderBlocks(approvalBlocks(n.record)), `apr-${n.record.id}`);
   }
 
   async guest(n: GuestNotice): Promise<void> {

@@ -4,6 +4,10 @@ import { usage } from '../../../src/core/operation.js';
 
 const REQUIRED = [
   'help',
+  'approve',
+  'deny',
+  'pending',
+  'audit',
   'hosts',
   'list',
   'status',

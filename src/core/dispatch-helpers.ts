@@ -1,0 +1,62 @@
+/** Argument preparation and the Retry button's checks, kept out of the dispatcher's main path. */
+import type { Config } from '../config/schema.js';
+import type { FoundJob, JobStore } from '../queue/jobs.js';
+import { OpError } from './errors.js';
+import type { ParsedCommand } from './grammar.js';
+import type { ArgValues, OperationDef } from './operation.js';
+import { newRequestId } from './request.js';
+import { formatSize } from './units.js';
+
+/** The operation's own normalization (plans → sizes), then every size checked against `limits`. */
+export function prepareArgs(cmd: ParsedCommand, config: Config): ArgValues {
+  const args = cmd.op.prepare ? cmd.op.prepare({ args: cmd.args, given: cmd.given, config }) : cmd.args;
+  for (const [key, spec] of Object.entries(cmd.op.args)) {
+    const v = args[key];
+    if (!spec.limit || typeof v !== 'number') continue;
+    const { min, max } = config.limits[spec.limit];
+    const show = spec.limit === 'vcpus' ? String : formatSize;
+    if (v < min || v > max) {
+      throw new OpError(
+        'BAD_INPUT',
+        `${key}=${show(v)} is out of range: the fleet allows ${show(min)} to ${show(max)}.`,
+        {
+          hint: `Limits are set under limits.${spec.limit} in the config.`,
+          field: key,
+        },
+      );
+    }
+  }
+  return args;
+}
+
+/** The failed job behind a Retry click and its operation, or why it cannot be retried. */
+export async function retryable(
+  deps: { jobs: JobStore; catalogue: ReadonlyMap<string, OperationDef> },
+  jobId: string,
+): Promise<{ found: FoundJob; op: OperationDef }> {
+  const found = await deps.jobs.find(jobId);
+  if (!found)
+    throw new OpError('JOB_NOT_FOUND', `Job ${jobId} is no longer kept, so it cannot be retried.`, {
+      hint: 'Run the command again.',
+    });
+  const op = deps.catalogue.get(found.job.data.request.op);
+  if (!op)
+    throw new OpError('BAD_INPUT', `This version of vpsops has no operation "${found.job.data.request.op}".`);
+  if (found.state !== 'failed')
+    throw new OpError(
+      'BAD_INPUT',
+      `Job ${jobId} did not fail (it is ${found.state}); there is nothing to retry.`,
+    );
+  return { found, op };
+}
+
+/** The id of the one retry of a failed job; a second click learns which job already retried it. */
+export async function claimRetry(jobs: JobStore, jobId: string): Promise<string> {
+  const requestId = newRequestId();
+  const holder = await jobs.claimRetry(jobId, requestId);
+  if (holder !== requestId)
+    throw new OpError('BAD_INPUT', `Job ${jobId} was already retried as job ${holder}.`, {
+      hint: 'See /vps jobs for how that one went.',
+    });
+  return requestId;
+}
