@@ -42,7 +42,17 @@ export default defineOperation({
       }
       return infoReply(`Help for ${op.name}`, [section(verbHelp(op).join('\n'))]);
     }
-    const lines = [...cat.values()].map((op) => `\`${usage(op)}\`\n      ${op.summary}${RISK[op.risk]}`);
+    const allowed = [...cat.values()].filter(
+      (op) => !services.allowedVerbs || services.allowedVerbs.has(op.name),
+    );
+    if (!allowed.some((op) => op.name !== 'help'))
+      return infoReply('You may not run any command here', [
+        section(
+          '*vpsops*: you may not run any command here. The access policy gives you no role (deny by default), or this channel allows nothing you may run.',
+        ),
+        context('Ask an admin of vpsops to add you to the access policy (VPSOPS_POLICY).'),
+      ]);
+    const lines = allowed.map((op) => `\`${usage(op)}\`\n      ${op.summary}${RISK[op.risk]}`);
     return infoReply('vpsops commands', [
       section('*vpsops*: run your VPS fleet from chat. Guests are named by name, CTID, or `name@host`.'),
       section(lines.join('\n')),

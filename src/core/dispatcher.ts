@@ -131,7 +131,8 @@ export class Dispatcher {
     const who = subject(input);
     await checkLimits(this.deps.limits, limitKind(op), input);
     // The verb first (channel lists, no role at all), before resolution could reveal anything.
-    checkDecision(this.deps.access.decide({ ...who, op }));
+    // Help is always answered: it lists what the caller may run, which may be nothing.
+    if (op.name !== 'help') checkDecision(this.deps.access.decide({ ...who, op }));
     const live = !op.answer || (op.live?.(cmd.args) ?? false);
     const visible = (h: string, g?: string) =>
       g === undefined ? this.deps.access.canSeeHost(who, h) : this.deps.access.canSee(who, h, g);
@@ -139,7 +140,10 @@ export class Dispatcher {
     const target = await resolveTarget(cmd, { inventory, hostNames: this.services.hostNames }, live);
     if (target.host) entry.host = target.host;
     const scope = await this.scopeOf(op, target);
-    const d = this.deps.access.decide({ ...who, op, ...scope });
+    const d =
+      op.name === 'help'
+        ? ({ allow: true, grant: 'help' } as const)
+        : this.deps.access.decide({ ...who, op, ...scope });
     if (!d.allow && d.hidden && scope.guest) throw hiddenGuest(scope.guest);
     checkDecision(d, target);
     if (scope.guest) entry.target = scope.guest;

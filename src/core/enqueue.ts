@@ -64,7 +64,7 @@ export async function submit(
     ephemeral: false,
     text: `${op.name} queued as job ${request.id}`,
     blocks: queuedBlocks(view, up),
-    job: { view, hostUp: up },
+    job: { view, hostUp: up, ...(request.channel ? { channel: request.channel } : {}) },
     jobId: request.id,
     host: request.host,
   };

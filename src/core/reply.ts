@@ -16,7 +16,7 @@ export interface Reply {
   /** Set when the command became a job. */
   jobId?: string;
   /** The queued job's message state, for adapters that re-render it (e.g. with its queue position). */
-  job?: { view: JobView; hostUp: boolean };
+  job?: { view: JobView; hostUp: boolean; channel?: string };
   host?: string;
   code?: ErrorCode;
   /** For a refusal about one argument: which (so a form can show it on that field). */

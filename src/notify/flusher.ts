@@ -30,6 +30,8 @@ export interface FlusherOptions {
   budget: SlackBudget;
   log: Logger;
   now?: () => number;
+  /** A job's message was posted for the first time (for the audit trail's permalink). */
+  onPosted?(requestId: string, channel: string, ts: string): Promise<void>;
 }
 
 export class SlackFlusher {
@@ -219,6 +221,11 @@ export class SlackFlusher {
           try {
             const ts = await this.post(channel, payload);
             await this.o.outbox.written(m.requestId, version, ts, this.now());
+            await this.o
+              .onPosted?.(m.requestId, channel, ts)
+              .catch((err: unknown) =>
+                this.o.log.error({ err }, 'could not record the message in the audit trail'),
+              );
           } catch (err) {
             if (!(err instanceof SlackCallError && err.kind === 'platform' && DEAD_CHANNEL.has(err.error)))
               throw err;

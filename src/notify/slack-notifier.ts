@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
+import type { AuditSink } from '../core/access.js';
 import type { OperationDef } from '../core/operation.js';
 import type { Logger } from '../log.js';
 import { connect } from '../queue/connection.js';
@@ -25,6 +26,7 @@ export interface SlackNotifierOptions {
   transport: SlackTransport;
   catalogue: ReadonlyMap<string, OperationDef>;
   log: Logger;
+  audit?: AuditSink;
 }
 
 export class SlackNotifier {
@@ -32,6 +34,8 @@ export class SlackNotifier {
   private readonly lease: LeaderLease;
   private notifier: Notifier | undefined;
   private sub: Redis | undefined;
+  /** The workspace's URL (from auth.test), for permalinks in the audit trail. */
+  workspaceUrl: string | undefined;
 
   constructor(private readonly o: SlackNotifierOptions) {
     const log = o.log.child({ component: 'notifier' });
@@ -40,6 +44,11 @@ export class SlackNotifier {
       transport: o.transport,
       budget: new SlackBudget(o.config.slack),
       log,
+      onPosted: async (requestId, channel, ts) => {
+        if (!o.audit || !this.workspaceUrl || requestId.startsWith('apr-')) return;
+        const permalink = `${this.workspaceUrl.replace(/\/$/, '')}/archives/${channel}/p${ts.replace('.', '')}`;
+        await o.audit.append({ type: 'message', at: Date.now(), requestId, channel, permalink });
+      },
     });
     this.lease = new LeaderLease(
       o.redis,

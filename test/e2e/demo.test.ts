@@ -105,8 +105,18 @@ describe('vpsops demo', () => {
     await demo.waitFor(/✅ create shop-3 on kvm-1: done .*shop-3 was created on kvm-1/);
     demo.send('/vps resize shop-3 memory=2G');
     await demo.waitFor(/✅ resize shop-3 on kvm-1: done .*resized to 2G RAM/);
+    // Destroying waits for a second person: the demo's policy makes everyone an approver.
     demo.send('/vps destroy shop-3');
+    const [, id] = await demo.waitFor(
+      /destroy shop-3 on kvm-1 needs approval \(destroy is destructive\).*request (\w+)/,
+    );
+    demo.send(`/vps approve ${id}`);
+    await demo.waitFor(/You cannot approve your own request/);
+    demo.send('/as bob');
+    demo.send(`/vps approve ${id}`);
     await demo.waitFor(/✅ destroy shop-3 on kvm-1: done .*shop-3 was destroyed\./);
+    demo.send('/as alice');
+    await demo.waitFor(/You are now alice/);
   });
 
   it("says in one sentence what libvirt's test driver cannot do", async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type Daemon, spawnDaemon } from '../../src/drivers/exec.js';
 import { createSimHost } from '../../src/drivers/openvz/simulator/index.js';
-import { TEST_JOB_KEY } from '../helpers/config.js';
+import { OPEN_TEST_POLICY, TEST_JOB_KEY } from '../helpers/config.js';
 import { useRedis } from '../helpers/redis.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
@@ -40,6 +40,7 @@ beforeAll(async () => {
       },
       worker: { heartbeatInterval: '1s', heartbeatTtl: '3s' },
       log: { level: 'warn' },
+      access: { policy: OPEN_TEST_POLICY },
     }),
   );
   env = { REDIS_URL: redis.url, VPSOPS_CONFIG: configFile, VPSOPS_JOB_KEY: TEST_JOB_KEY };
@@ -126,6 +127,24 @@ describe('vpsops CLI', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('hosts.vz-1.kind: expected "kvm" or "openvz"');
+  });
+
+  it('without an access policy every command but help is refused (deny by default)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpsops-nopolicy-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, stringify({ hosts: { 'vz-1': { kind: 'openvz' } } }));
+    const noPolicy = { ...env, VPSOPS_CONFIG: file };
+    const r = await execa(process.execPath, [CLI, 'exec', '/vps list', '--as', 'mallory'], {
+      env: noPolicy,
+      reject: false,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toContain('you have no role in the access policy (default deny)');
+    const help = await execa(process.execPath, [CLI, 'exec', '/vps help', '--as', 'mallory'], {
+      env: noPolicy,
+      reject: false,
+    });
+    expect(help.stdout).toContain('you may not run any command here');
   });
 
   it('doctor reports the worker and the tools', async () => {

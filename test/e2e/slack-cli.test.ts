@@ -1,12 +1,13 @@
 /** `vpsops bot` and `vpsops doctor` as processes, against the Slack stand-in. */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../../src/dev/redis-server.js';
 import { SlackClientSim, type SlackStandin, startSlackStandin } from '../../src/dev/slack/index.js';
-import { TEST_JOB_KEY } from '../helpers/config.js';
+import { OPEN_TEST_POLICY, TEST_JOB_KEY } from '../helpers/config.js';
 import { startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 import { messageText } from '../helpers/slack.js';
@@ -16,8 +17,12 @@ const SECRET = 'cli-signing-secret';
 const redis = useRedis();
 let standin: SlackStandin;
 
+let policyFile = '';
+
 beforeAll(async () => {
   standin = await startSlackStandin();
+  policyFile = join(mkdtempSync(join(tmpdir(), 'vpsops-policy-')), 'policy.yaml');
+  writeFileSync(policyFile, stringify(OPEN_TEST_POLICY));
 });
 afterAll(async () => {
   await standin?.close();
@@ -28,6 +33,7 @@ const env = (extra: Record<string, string> = {}) => ({
   VPSOPS_JOB_KEY: TEST_JOB_KEY,
   SLACK_API_URL: standin.apiUrl,
   SLACK_SIGNING_SECRET: SECRET,
+  VPSOPS_POLICY: policyFile,
   LOG_LEVEL: 'info',
   ...extra,
 });
@@ -134,7 +140,7 @@ describe('a bot killed mid-job', () => {
         standin
           .history('C0KILL')
           .find((m) => messageText(m).includes('start') && messageText(m).includes('web-1'));
-      await waitUntil(find, 10_000, 'the job message');
+      await waitUntil(find, 30_000, 'the job message');
       first.child.kill('SIGKILL');
       await first.child;
       const second = await spawnBot();

@@ -15,8 +15,10 @@ import { type SlackTransport, webTransport } from '../../notify/slack-transport.
 import type { SlackContext } from './context.js';
 import { slackLogger } from './logger.js';
 import { onActions } from './on-action.js';
+import { onApprovals } from './on-approval.js';
 import { onCommand } from './on-command.js';
 import { onViews } from './on-view.js';
+import { UserGroups } from './usergroups.js';
 
 export interface SlackBot {
   app: App;
@@ -83,15 +85,18 @@ export function createSlackBot(core: BotCore, log: Logger, transport?: SlackTran
     transport: transport ?? webTransport({ token, log, ...(apiUrl ? { apiUrl } : {}) }),
     catalogue,
     log,
+    audit: core.audit,
   });
-  const ctx: SlackContext = { core, outbox, log };
+  const ctx: SlackContext = { core, outbox, log, groups: new UserGroups(app.client, log) };
   const openCreateModal = onViews(app, ctx);
   onCommand(app, ctx, openCreateModal);
   onActions(app, ctx);
+  onApprovals(app, ctx);
   app.error(async (err) => {
     log.error({ err }, 'slack listener failed');
   });
   const mode = appToken ? 'socket' : 'http';
+  let stopSweeper: (() => void) | undefined;
   return {
     app,
     notifier,
@@ -106,10 +111,17 @@ export function createSlackBot(core: BotCore, log: Logger, transport?: SlackTran
           cause: err,
         });
       }
+      notifier.workspaceUrl = await app.client.auth
+        .test()
+        .then((r) => r.url)
+        .catch(() => undefined);
       await notifier.start();
+      // Every replica sweeps: deciding an expiry is atomic, so only one of them reports it.
+      stopSweeper = core.startApprovalSweeper();
       await (mode === 'http' ? app.start(config.slack.port) : app.start());
     },
     async stop() {
+      stopSweeper?.();
       await app.stop().catch(() => {});
       await notifier.close();
     },

@@ -7,10 +7,12 @@ import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../log.js';
 import type { SlackOutbox, SlackPayload } from '../../notify/outbox.js';
 import { actions, type Block, button } from '../blocks.js';
+import type { UserGroups } from './usergroups.js';
 
 export interface SlackContext {
   core: BotCore;
   outbox: SlackOutbox;
+  groups: UserGroups;
   log: Logger;
 }
 

@@ -27,6 +27,7 @@ export function onActions(app: App, ctx: SlackContext): void {
     const reply = await ctx.core.dispatcher.dispatch({
       text: `cancel ${action.value ?? ''}`,
       user: body.user.id,
+      usergroups: await ctx.groups.of(body.user.id),
       ...channelOf(body),
       origin: 'slack',
     });
@@ -39,6 +40,7 @@ export function onActions(app: App, ctx: SlackContext): void {
     const channel = channelOf(body);
     const reply = await ctx.core.dispatcher.retry(action.value ?? '', {
       user: body.user.id,
+      usergroups: await ctx.groups.of(body.user.id),
       ...channel,
       origin: 'slack',
     });
@@ -60,6 +62,7 @@ export function onActions(app: App, ctx: SlackContext): void {
       const reply = await ctx.core.dispatcher.dispatch({
         text,
         user: body.user.id,
+        usergroups: await ctx.groups.of(body.user.id),
         ...channelOf(body),
         origin: 'slack',
       });

@@ -26,6 +26,7 @@ export function onCommand(app: App, ctx: SlackContext, openCreateModal: OpenModa
     const dispatched = ctx.core.dispatcher.dispatch({
       text,
       user: command.user_id,
+      usergroups: await ctx.groups.of(command.user_id),
       channel: command.channel_id,
       origin: 'slack',
     });

@@ -52,6 +52,7 @@ export function onViews(app: App, ctx: SlackContext): (command: SlashCommand) =>
     const reply = await ctx.core.dispatcher.dispatch({
       text: createCommandText(fields),
       user,
+      usergroups: await ctx.groups.of(user),
       ...(channel ? { channel } : {}),
       origin: 'slack',
     });

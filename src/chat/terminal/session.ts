@@ -36,10 +36,12 @@ export async function runTerminalSession(o: SessionOptions): Promise<void> {
     log: o.log,
   });
   notifier.start();
+  const stopSweeper = o.core.startApprovalSweeper();
   try {
     o.onReady?.();
     await chat.run();
   } finally {
+    stopSweeper();
     await notifier.close();
   }
 }
