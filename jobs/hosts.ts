@@ -13,7 +13,9 @@ export default defineOperation({
   examples: ['/vps hosts'],
   async answer({ services, config }) {
     const now = services.now();
-    const views = await services.fleet.hosts(services.hostNames);
+    const views = (await services.fleet.hosts(services.hostNames)).filter(
+      (v) => !services.visible || services.visible(v.name),
+    );
     if (views.length === 0) {
       return infoReply('No hosts configured', [
         context('No hosts are configured; add them under hosts: in the config file.'),

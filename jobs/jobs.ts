@@ -41,7 +41,12 @@ export default defineOperation({
       ...(states ? { states } : {}),
     });
     const now = services.now();
-    const rows = found.map(({ job, state, host }) => {
+    const seen = services.visible
+      ? found.filter(({ job, host }) =>
+          services.visible!(host, job.data.request.target.guestName ?? job.data.request.target.word),
+        )
+      : found;
+    const rows = seen.map(({ job, state, host }) => {
       const r = job.data.request;
       const what = r.target.guestName ?? r.target.word ?? '';
       const why = state === 'failed' && job.failedReason ? `: ${shortReason(job.failedReason)}` : '';

@@ -43,8 +43,11 @@ export default defineOperation({
         stale.push(`${h}: no inventory yet (is its worker running?)`);
         continue;
       }
-      for (const g of inv.guests)
+      for (const g of inv.guests) {
+        // Guests outside the caller's scope are not listed at all.
+        if (services.visible && !services.visible(h, g.name)) continue;
         if (!args.state || g.state === args.state) rows.push(guestLine(g, hosts.length > 1 ? h : undefined));
+      }
     }
     const { rows: shown, note, page, pages } = pageOf(rows, args.page as number);
     const ages = hosts
