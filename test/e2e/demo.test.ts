@@ -135,4 +135,19 @@ describe('vpsops demo', () => {
     await demo.waitFor(/requested by bob/);
     await demo.waitFor(/✅ reboot db-1 \(103\) on vz-1: done/);
   });
+
+  it('approvals at the terminal: pending lists the request, deny takes a reason, nothing runs', async () => {
+    demo.mark();
+    demo.send('/as carol');
+    demo.send('/vps destroy db-1');
+    const [, id] = await demo.waitFor(/destroy db-1 \(103\) on vz-1 needs approval.*request (\w+)/);
+    await demo.waitFor(/Approval needed: destroy db-1 \(103\) on vz-1/);
+    demo.send('/as dan');
+    demo.send('/vps pending');
+    await demo.waitFor(new RegExp(`${id} destroy db-1 \\(103\\) on vz-1 by carol · 0 of 1`));
+    demo.send(`/vps deny ${id} reason="not during the demo"`);
+    await demo.waitFor(/⛔ denied by dan at .*: not during the demo/);
+    demo.send('/vps status db-1');
+    await demo.waitFor(/db-1 \(103\) on vz-1[\s\S]*running/);
+  });
 });
