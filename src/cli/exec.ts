@@ -22,7 +22,8 @@ Sends one /vps command through the same path as chat (parse, authorize, enqueue 
 workers via REDIS_URL), waits for the outcome and prints the reply.
 
 Exit status: 0 done, 1 failed or cancelled, 2 refused (bad input, unknown guest, not allowed),
-3 no outcome within --timeout (default jobs.execTimeout).`;
+3 no outcome within --timeout (default jobs.execTimeout), 4 waiting for approval (the request id
+is printed; it runs when an approver approves it).`;
 
 export interface ExecOpts {
   command?: string;
@@ -48,6 +49,7 @@ export async function execMain(o: ExecOpts): Promise<void> {
     });
     console.log(renderBlocks(reply.blocks));
     if (!reply.ok) status = 2;
+    else if (reply.approvalId) status = 4;
     else if (reply.jobId && reply.host && o.wait)
       status = await waitForOutcome(core, reply.jobId, reply.host, timeoutMs);
   } catch (err) {

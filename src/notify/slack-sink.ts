@@ -46,8 +46,9 @@ export class SlackSink implements NotifySink {
   /** An approval card is a message like a job's: posted once, then edited as it is decided. */
   async approval(n: ApprovalNotice): Promise<void> {
     const r = n.record;
-    const channel = r.cardChannel ?? r.request.channel;
-    if (!channel || r.request.origin !== 'slack') return;
+    // Cards go to Slack channels only (a terminal request with no approvals channel has none).
+    const channel = r.cardChannel;
+    if (!channel || !/^[CGD][A-Z0-9]{2,}$/.test(channel)) return;
     await this.outbox.updateJob({
       requestId: `apr-${r.id}`,
       payload: { text: approvalText(r), blocks: approvalBlocks(r) },

@@ -129,6 +129,14 @@ describe('vpsops CLI', () => {
     expect(r.stderr).toContain('hosts.vz-1.kind: expected "kvm" or "openvz"');
   });
 
+  it('a destructive command waits for approval: exit 4 with the request id', async () => {
+    const r = await vpsExec('/vps destroy web-2');
+    expect(r.exitCode).toBe(4);
+    expect(r.stdout).toMatch(
+      /destroy web-2 \(102\) on vz-1 needs approval \(destroy is destructive\).*request \w+/,
+    );
+  });
+
   it('without an access policy every command but help is refused (deny by default)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpsops-nopolicy-'));
     const file = join(dir, 'c.yaml');
