@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { CallKey, SlackBudget } from './budget.js';
 import type { JobMessage, OneShot, SlackOutbox, SlackPayload } from './outbox.js';
 import { SlackCallError, type SlackTransport } from './slack-transport.js';
+import { threadPayload, withBlocks } from './thread.js';
 
 /** A call to make for one piece of due work. */
 interface Step {
@@ -21,8 +22,6 @@ const DEAD_CHANNEL = new Set(['channel_not_found', 'not_in_channel', 'is_archive
 /** Errors about the blocks: the message still goes, as text. */
 const BAD_BLOCKS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'too_many_blocks']);
 const MAX_FAILURES = 5;
-const THREAD_LINES = 40;
-const THREAD_CHARS = 3500;
 
 export interface FlusherOptions {
   outbox: SlackOutbox;
@@ -315,21 +314,4 @@ export class SlackFlusher {
     const text = `I could not post the progress of job \`${m.requestId}\` here. ${why} The job goes on; \`/vps jobs\` shows it.`;
     await this.o.outbox.send({ kind: 'respond', url: m.responseUrl, payload: { text } });
   }
-}
-
-function withBlocks(p: SlackPayload): Record<string, unknown> {
-  return p.blocks ? { text: p.text, blocks: p.blocks } : { text: p.text };
-}
-
-/** The thread reply of a finished job: its log, newest lines kept when it is long. */
-export function threadPayload(m: Pick<JobMessage, 'requestId' | 'log'>): SlackPayload {
-  let lines = m.log.slice(-THREAD_LINES);
-  const cut = m.log.length - lines.length;
-  let body = lines.join('\n');
-  while (body.length > THREAD_CHARS && lines.length > 1) {
-    lines = lines.slice(1);
-    body = lines.join('\n');
-  }
-  const head = `Log of job \`${m.requestId}\`${cut > 0 ? ` (last ${lines.length} lines)` : ''}:`;
-  return { text: `${head}\n\`\`\`\n${body.slice(-THREAD_CHARS)}\n\`\`\`` };
 }

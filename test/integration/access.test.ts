@@ -4,11 +4,16 @@
  * refuses, the audit trail and rate limits on people.
  */
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogue } from '../../jobs/index.js';
+import { ApprovalStore } from '../../src/approvals/store.js';
+import { AuditLog } from '../../src/audit/log.js';
 import { createBotCore } from '../../src/bot.js';
+import { Dispatcher } from '../../src/core/dispatcher.js';
 import type { SignedJob } from '../../src/core/request.js';
 import { sign } from '../../src/core/signing.js';
-import { hostQueueName } from '../../src/queue/keys.js';
+import { hostQueueName, Keys } from '../../src/queue/keys.js';
 import { LOOSE_LIMITS, TEST_JOB_KEY, testConfig } from '../helpers/config.js';
 import { captureLog, type Pipeline, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
@@ -316,6 +321,33 @@ describe('what the worker refuses', () => {
       10_000,
       'the refusal',
     );
+  });
+});
+
+describe('the audit trail', () => {
+  it('when the audit write fails, the request fails with a clear message and nothing is queued', async () => {
+    const dead = new Redis(redis.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
+    const d = new Dispatcher({
+      config: p.config,
+      catalogue,
+      fleet: p.core.fleet,
+      jobs: p.core.jobs,
+      jobKey: TEST_JOB_KEY,
+      log: captureLog('silent').logger,
+      access: p.core.policy.policy,
+      audit: new AuditLog(dead, new Keys('vpsops')),
+      approvals: new ApprovalStore(p.core.redis, new Keys('vpsops')),
+      notify: p.core.notify,
+    });
+    const before = await p.core.jobs.queue('vz-eu').count();
+    const r = await d.dispatch({ text: 'start web-2', user: 'alice', channel: 'C0OPS', origin: 'test' });
+    expect(r.ok).toBe(false);
+    expect(r.text).toContain('The audit trail could not be written, so nothing was done');
+    expect(await p.core.jobs.queue('vz-eu').count()).toBe(before);
   });
 });
 
