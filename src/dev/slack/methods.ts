@@ -32,6 +32,8 @@ export interface MethodContext {
   notInChannel: ReadonlySet<string>;
   /** Known users; when unset any U…/W… id exists. */
   users?: ReadonlyMap<string, UserProfile>;
+  /** User groups for usergroups.list. */
+  usergroups?: ReadonlyArray<import('./usergroups.js').UserGroup>;
   triggerLifeMs: number;
   /** Issues a Socket Mode URL (apps.connections.open). */
   socketUrl(): string;

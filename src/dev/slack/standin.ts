@@ -27,6 +27,7 @@ import {
   type StoredMessage,
   type StoredView,
 } from './store.js';
+import { USERGROUP_METHODS, type UserGroup } from './usergroups.js';
 import { VIEW_METHODS } from './views.js';
 
 /** Options of {@link startSlackStandin}; all optional. */
@@ -37,6 +38,8 @@ export interface StandinOptions extends Partial<SlackIdentity> {
   notInChannel?: string[];
   /** Known users for users.info; when unset any U…/W… id exists. */
   users?: UserProfile[];
+  /** User groups for usergroups.list (none by default). */
+  usergroups?: UserGroup[];
   /** Life of an issued trigger_id, default 3000 ms. */
   triggerLifeMs?: number;
   /** Uses and life of a response_url, default 5 and 30 min. */
@@ -97,7 +100,7 @@ export class SlackStandin {
 
   constructor(private readonly opts: StandinOptions = {}) {
     this.now = opts.now ?? Date.now;
-    const { channels, notInChannel, users, limits, now, pingIntervalMs, ...identity } = opts;
+    const { channels, notInChannel, users, usergroups, limits, now, pingIntervalMs, ...identity } = opts;
     this.identity = { ...DEFAULT_IDENTITY, ...identity };
     this.store = new SlackStore(this.identity, this.now);
     this.limiter = limits === false ? undefined : new RateLimiter(limits ?? {});
@@ -258,7 +261,9 @@ export class SlackStandin {
         : limited(fault.retryAfter);
     }
     if (fault) return reply(200, { ok: false, error: fault.error });
-    const handler = [METHODS, VIEW_METHODS, FILE_METHODS].find((t) => Object.hasOwn(t, method))?.[method];
+    const handler = [METHODS, VIEW_METHODS, FILE_METHODS, USERGROUP_METHODS].find((t) =>
+      Object.hasOwn(t, method),
+    )?.[method];
     if (!handler) return reply(200, { ok: false, error: 'unknown_method' });
     if (decoded.error) return reply(200, { ok: false, error: decoded.error });
     const authError = tokenError(this.identity, method, token, bearer);
@@ -278,6 +283,7 @@ export class SlackStandin {
       ...(o.channels ? { channels: new Set(o.channels) } : {}),
       notInChannel: new Set(o.notInChannel ?? []),
       ...(o.users ? { users: new Map(o.users.map((u) => [u.id, u])) } : {}),
+      ...(o.usergroups ? { usergroups: o.usergroups } : {}),
       triggerLifeMs: o.triggerLifeMs ?? 3000,
       socketUrl: () => this.socket.issueUrl(`ws://127.0.0.1:${this.port}/`),
     };
