@@ -15,6 +15,7 @@ import { spawnDaemon } from '../src/drivers/exec.js';
 import { createLogger } from '../src/log.js';
 import { Notifier } from '../src/notify/notifier.js';
 import type { JobNotice } from '../src/queue/notify.js';
+import { BENCH_ACCESS } from './access.js';
 import { mb, ms, summarize } from './stats.js';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -60,7 +61,7 @@ const floorOnce = async () => {
 // Ours: a signed /vps command through the dispatcher to its outcome at the notifier.
 const config = loadConfig({
   env: { REDIS_URL: server.url, VPSOPS_JOB_KEY: key },
-  overrides: [{ hosts: { bench: { kind: 'openvz' } } }],
+  overrides: [{ hosts: { bench: { kind: 'openvz' } }, ...BENCH_ACCESS }],
 });
 const log = createLogger('warn');
 const core = createBotCore(config, log);

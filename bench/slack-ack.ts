@@ -16,6 +16,7 @@ import { SlackClientSim, startSlackStandin } from '../src/dev/slack/index.js';
 import { createLogger } from '../src/log.js';
 import { FleetStore } from '../src/queue/fleet.js';
 import { Keys } from '../src/queue/keys.js';
+import { BENCH_ACCESS } from './access.js';
 import { ms, summarize } from './stats.js';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -37,7 +38,7 @@ const config = loadConfig({
     SLACK_API_URL: standin.apiUrl,
     PORT: String(oursPort),
   },
-  overrides: [{ hosts: { 'vz-1': { kind: 'openvz' } }, log: { level: 'warn' } }],
+  overrides: [{ hosts: { 'vz-1': { kind: 'openvz' } }, log: { level: 'warn' }, ...BENCH_ACCESS }],
 });
 
 // A host that reports, with 50 guests, and no worker: acks must not wait on hosts anyway.

@@ -14,6 +14,7 @@ import { SlackClientSim, startSlackStandin } from '../src/dev/slack/index.js';
 import type { OpContext } from '../src/drivers/types.js';
 import { createLogger } from '../src/log.js';
 import { startWorker } from '../src/worker/index.js';
+import { BENCH_ACCESS } from './access.js';
 import { MemoryDriver } from './memory-driver.js';
 
 const JOBS = 20;
@@ -40,7 +41,7 @@ const log = createLogger('warn');
 const key = randomBytes(32).toString('hex');
 const port = await freePort();
 const env = { REDIS_URL: server.url, VPSOPS_JOB_KEY: key };
-const overrides = [{ hosts: { bench: { kind: 'openvz' } }, worker: { concurrency: JOBS } }];
+const overrides = [{ hosts: { bench: { kind: 'openvz' } }, worker: { concurrency: JOBS }, ...BENCH_ACCESS }];
 const config = loadConfig({
   env: {
     ...env,
