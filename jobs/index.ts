@@ -3,6 +3,7 @@ import type { OperationDef } from '../src/core/operation.js';
 import approve from './approve.js';
 import audit from './audit.js';
 import cancel from './cancel.js';
+import capacity from './capacity.js';
 import create from './create.js';
 import deny from './deny.js';
 import destroy from './destroy.js';
@@ -25,6 +26,7 @@ import suspend from './suspend.js';
 const ALL: OperationDef[] = [
   help,
   hosts,
+  capacity,
   list,
   status,
   start,

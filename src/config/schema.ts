@@ -64,6 +64,23 @@ const peopleLimit = z
 const keep = z.object({ count: z.number().int().positive(), age: duration }).strict();
 const range = <T extends z.ZodTypeAny>(t: T) => z.object({ min: t, max: t }).strict();
 
+/** Overcommit ratios (1 = all of the host promised once): warn and critical per resource. */
+const ratioLevels = z.object({ warn: z.number().positive(), critical: z.number().positive() }).strict();
+const overcommitPolicy = z.object({ cpu: ratioLevels, memory: ratioLevels, disk: ratioLevels }).strict();
+/** A host group's override: any resource, any of its two ratios; the rest comes from `default`. */
+const overcommitOverride = z
+  .object({ cpu: ratioLevels.partial(), memory: ratioLevels.partial(), disk: ratioLevels.partial() })
+  .partial()
+  .strict();
+const overcommitSchema = z
+  .object({
+    countStopped: z.boolean(),
+    hysteresis: z.number().min(0).max(1),
+    default: overcommitPolicy,
+    groups: z.record(z.string().min(1), overcommitOverride),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     redis: z.object({ url: z.string().url(), prefix: z.string().min(1) }).strict(),
@@ -110,6 +127,7 @@ export const configSchema = z
       })
       .strict(),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }).strict(),
+    alerts: z.object({ overcommit: overcommitSchema }).strict(),
     /** Secrets and process knobs from the environment (never from a file). */
     secrets: z
       .object({
@@ -150,6 +168,7 @@ export const configSchema = z
         message: `no plan named "${c.create.plan}" (plans: ${Object.keys(c.plans).join(', ')})`,
       });
     }
+    checkOvercommit(c.alerts.overcommit, new Set(Object.values(c.hosts).map((h) => h.group)), ctx);
     if (c.worker.heartbeatTtl <= c.worker.heartbeatInterval) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -158,6 +177,41 @@ export const configSchema = z
       });
     }
   });
+
+/** Critical below warn would page before it warns; a group nobody is in is a typo that hides a policy. */
+function checkOvercommit(
+  o: z.output<typeof overcommitSchema>,
+  groups: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const path = ['alerts', 'overcommit'];
+  for (const [r, t] of Object.entries(o.default)) {
+    if (t.critical < t.warn)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [...path, 'default', r, 'critical'],
+        message: `must be at least warn (${t.warn})`,
+      });
+  }
+  for (const [g, over] of Object.entries(o.groups)) {
+    if (!groups.has(g)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [...path, 'groups', g],
+        message: `no host is in group "${g}" (groups: ${[...groups].join(', ') || 'none'})`,
+      });
+    }
+    for (const [r, part] of Object.entries(over)) {
+      const t = { ...o.default[r as keyof typeof o.default], ...part };
+      if (t.critical < t.warn)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [...path, 'groups', g, r, 'critical'],
+          message: `must be at least warn (${t.warn})`,
+        });
+    }
+  }
+}
 
 export type Config = z.output<typeof configSchema>;
 export type HostConfig = Config['hosts'][string];

@@ -37,6 +37,9 @@ export interface AllocationOptions {
 /** The resources `overcommitted` reports on. */
 export type Resource = 'cpu' | 'memory' | 'disk';
 
+/** What a guest without a CPU limit counts as (see allocation()). */
+export const UNLIMITED_VCPUS = 1;
+
 const STATES: readonly GuestState[] = ['running', 'stopped', 'paused', 'crashed', 'unknown'];
 
 // Inventories come from JSON written by another process: treat anything odd as nothing.
@@ -45,9 +48,11 @@ const amount = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
 /**
  * Sums the guests of `inventory` against the capacity of `registration`.
  *
- * A guest with `vcpus` 0 may use every host CPU (OpenVZ with CPUS unset), so it counts as the host's
- * whole CPU count. Paused, crashed and unknown guests always count: they still hold their memory and
- * disk, or may again. A missing inventory means no guests.
+ * A guest with `vcpus` 0 has no CPU limit (OpenVZ with CPUS unset) and counts as one vCPU: it was
+ * promised no CPUs of its own, and counting it as the whole host would make every ordinary OpenVZ
+ * host read as tens of times overcommitted (their CPU sharing is set by cpuunits, not by CPUS).
+ * Paused, crashed and unknown guests always count: they still hold their memory and disk, or may
+ * again. A missing inventory means no guests.
  */
 export function allocation(
   registration: Pick<HostRegistration, 'capacity'>,
@@ -70,7 +75,7 @@ export function allocation(
     const state: GuestState = STATES.includes(g.state) ? g.state : 'unknown';
     counts[state] += 1;
     if (state === 'stopped' && !countStopped) continue;
-    cpus += amount(g.vcpus) || total.cpus;
+    cpus += amount(g.vcpus) || UNLIMITED_VCPUS;
     memory += amount(g.memoryBytes);
     disk += amount(g.diskBytes);
   }

@@ -1,10 +1,12 @@
 /** Argument preparation and the Retry button's checks, kept out of the dispatcher's main path. */
+import { admission } from '../alerts/overcommit.js';
 import type { Config } from '../config/schema.js';
+import type { FleetStore } from '../queue/fleet.js';
 import type { FoundJob, JobStore } from '../queue/jobs.js';
 import { OpError } from './errors.js';
 import type { ParsedCommand } from './grammar.js';
 import type { ArgValues, OperationDef } from './operation.js';
-import { newRequestId } from './request.js';
+import { type JobRequest, newRequestId } from './request.js';
 import { formatSize } from './units.js';
 
 /** The operation's own normalization (plans → sizes), then every size checked against `limits`. */
@@ -59,4 +61,45 @@ export async function claimRetry(jobs: JobStore, jobId: string): Promise<string>
       hint: 'See /vps jobs for how that one went.',
     });
   return requestId;
+}
+
+/**
+ * Why a create or resize may not go ahead without approval: the host would pass its critical
+ * overcommit ratio ("takes vz-1 RAM to 1.32x, policy 1.20x"). Undefined when it is fine, or when
+ * the host never registered (nothing to measure against).
+ */
+export async function admissionProblem(
+  deps: { fleet: FleetStore; config: Config },
+  op: OperationDef,
+  request: JobRequest,
+): Promise<string | undefined> {
+  if (op.name !== 'create' && op.name !== 'resize') return undefined;
+  const [view] = await deps.fleet.hosts([request.host]);
+  if (!view?.registration) return undefined;
+  const a = request.args as { vcpus?: number; memory?: number; disk?: number };
+  const group = deps.config.hosts[request.host]?.group ?? 'default';
+  const input = {
+    host: request.host,
+    group,
+    registration: view.registration,
+    inventory: view.inventory,
+    config: deps.config,
+  };
+  if (op.name === 'create') {
+    const r = admission({
+      ...input,
+      add: { vcpus: a.vcpus ?? 0, memoryBytes: a.memory ?? 0, diskBytes: a.disk ?? 0 },
+    });
+    return r.ok ? undefined : r.message;
+  }
+  const g = view.inventory?.guests.find((x) => x.id === request.target.guestId);
+  if (!g) return undefined;
+  const now = { vcpus: g.vcpus, memoryBytes: g.memoryBytes, diskBytes: g.diskBytes };
+  const next = {
+    vcpus: a.vcpus ?? g.vcpus,
+    memoryBytes: a.memory ?? g.memoryBytes,
+    diskBytes: a.disk ?? g.diskBytes,
+  };
+  const r = admission({ ...input, add: next, remove: now });
+  return r.ok ? undefined : r.message;
 }

@@ -16,7 +16,7 @@ import type { InventorySource } from '../queue/inventory-cache.js';
 import type { JobStore } from '../queue/jobs.js';
 import type { NotifyPublisher } from '../queue/notify.js';
 import type { AuditSink } from './access.js';
-import { claimRetry, prepareArgs, retryable } from './dispatch-helpers.js';
+import { admissionProblem, claimRetry, prepareArgs, retryable } from './dispatch-helpers.js';
 import { buildRequest, submit, targetLabel } from './enqueue.js';
 import { type OpError, toOpError } from './errors.js';
 import { parseCommand } from './grammar.js';
@@ -176,17 +176,21 @@ export class Dispatcher {
   ): Promise<Reply> {
     entry.requestId = request.id;
     const shrink = op.name === 'resize' && (await this.shrinks(request));
+    // Admission: a create or resize past the host's critical overcommit ratio needs approval.
+    const over = await admissionProblem(this.deps, op, request);
     const { access } = this.deps;
-    if (!access.needsApproval(op, { shrink })) {
+    if (!over && !access.needsApproval(op, { shrink })) {
       await this.audit(input, entry, 'queued');
       return submit(this.deps, request, op);
     }
     const why =
       op.risk === 'destructive'
         ? `${op.name} is destructive`
-        : shrink
-          ? 'the resize shrinks the guest'
-          : `the access policy requires approval for ${op.name}`;
+        : over
+          ? over
+          : shrink
+            ? 'the resize shrinks the guest'
+            : `the access policy requires approval for ${op.name}`;
     entry.approvalId = request.id;
     await this.audit(input, entry, 'approval-requested');
     const cardChannel = access.approvalsChannel ?? input.channel;

@@ -16,6 +16,8 @@ export interface Guest {
   /** Virtual CPUs; 0 means "all host CPUs" (OpenVZ CPUS unset). */
   vcpus: number;
   memoryBytes: number;
+  /** Swap on top of memoryBytes (OpenVZ VSwap swappages); absent when unlimited or not a thing (KVM). */
+  swapBytes?: number;
   /** Provisioned disk (hard limit / virtual size). */
   diskBytes: number;
   ips: string[];

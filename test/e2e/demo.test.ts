@@ -103,8 +103,16 @@ describe('vpsops demo', () => {
     await demo.waitFor(/✅ start test on kvm-1: done in [\d.]+m?s: test is running\./);
     demo.send('/vps create shop-3 host=kvm-1 plan=small');
     await demo.waitFor(/✅ create shop-3 on kvm-1: done .*shop-3 was created on kvm-1/);
+    // libvirt's test host has little RAM: 2G more would pass its critical overcommit ratio,
+    // so the resize waits for an approver (admission control), with the numbers.
     demo.send('/vps resize shop-3 memory=2G');
+    const [, rid] = await demo.waitFor(
+      /resize shop-3 on kvm-1 needs approval \(takes kvm-1 RAM to [\d.]+x, policy 1\.20x\).*request (\w+)/,
+    );
+    demo.send('/as bob');
+    demo.send(`/vps approve ${rid}`);
     await demo.waitFor(/✅ resize shop-3 on kvm-1: done .*resized to 2G RAM/);
+    demo.send('/as alice');
     // Destroying waits for a second person: the demo's policy makes everyone an approver.
     demo.send('/vps destroy shop-3');
     const [, id] = await demo.waitFor(

@@ -27,6 +27,8 @@ beforeAll(async () => {
           })),
         ],
         delays: { start: 1_500 },
+        // Room for the create form's new guest within the overcommit policy.
+        memMiB: 256 * 1024,
       },
       'vz-2': {
         containers: [

@@ -15,6 +15,7 @@ export const VZLIST_FIELDS = [
   'ip',
   'status',
   'physpages',
+  'swappages',
   'diskspace',
   'cpus',
 ] as const;
@@ -41,6 +42,7 @@ const entrySchema = z.object({
   ip: z.array(z.string()).nullish(),
   status: z.string(),
   physpages: z.object({ limit: num }).passthrough().nullish(),
+  swappages: z.object({ limit: num }).passthrough().nullish(),
   diskspace: z.object({ hardlimit: num }).passthrough().nullish(),
   cpus: num,
 });
@@ -75,6 +77,9 @@ export function toGuest(e: VzlistEntry): Guest {
     ips: e.ip ?? [],
   };
   if (mapped.reason !== undefined) guest.stateReason = mapped.reason;
+  // Unlimited swap has no size to count, so it is left out rather than read as 0.
+  const swap = e.swappages?.limit;
+  if (typeof swap === 'number' && swap >= 0 && swap < UNLIMITED) guest.swapBytes = swap * PAGE;
   if (present(e.hostname)) guest.hostname = e.hostname;
   if (present(e.ostemplate)) guest.template = e.ostemplate;
   if (present(e.description)) guest.description = e.description;

@@ -43,12 +43,12 @@ describe('allocation', () => {
     expect(a.counts.paused).toBe(1);
   });
 
-  it('counts a guest with vcpus 0 as all host CPUs', () => {
+  it('counts a guest without a CPU limit (vcpus 0) as one vCPU, not the whole host', () => {
     const a = allocation(host, {
       guests: [guest('ct-101', 'running', 0, 1, 10), guest('b', 'running', 1, 1, 1)],
     });
-    expect(a.cpu.used).toBe(9);
-    expect(a.free.cpus).toBe(0);
+    expect(a.cpu.used).toBe(2);
+    expect(a.free.cpus).toBe(6);
   });
 
   it('never reports negative free resources on an overcommitted host', () => {

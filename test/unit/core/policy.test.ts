@@ -194,6 +194,7 @@ describe('help filtering and approvals', () => {
     expect(fleet.allowedVerbs(who('vic'), catalogue.values())).toEqual([
       'help',
       'hosts',
+      'capacity',
       'list',
       'status',
       'snapshots',

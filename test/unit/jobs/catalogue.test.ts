@@ -9,6 +9,7 @@ const REQUIRED = [
   'pending',
   'audit',
   'hosts',
+  'capacity',
   'list',
   'status',
   'start',

@@ -138,6 +138,7 @@ describe('vzlist -j parsing', () => {
       state: 'running',
       vcpus: 2,
       memoryBytes: 262144 * 4096,
+      swapBytes: 524288 * 4096,
       diskBytes: 23068672 * 1024,
       ips: ['10.0.0.101', '10.0.0.102'],
       hostname: 'web1.example.com',
@@ -166,6 +167,14 @@ describe('vzlist -j parsing', () => {
 
   it('reports unlimited memory and disk (LONG_MAX) as 0', () => {
     expect(guests[3]).toMatchObject({ memoryBytes: 0, diskBytes: 0 });
+  });
+
+  it('leaves swap out when vzlist does not give it or it is unlimited', () => {
+    expect(guests[1]!.swapBytes).toBeUndefined();
+    const [g] = parseVzlist(
+      '[{"ctid": 105, "status": "stopped", "swappages": {"limit": 9223372036854775807}}]',
+    );
+    expect(g!.swapBytes).toBeUndefined();
   });
 
   it('handles an empty fleet', () => {
