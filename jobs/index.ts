@@ -1,5 +1,6 @@
 /** The operation catalogue, in the order help lists it. */
 import type { OperationDef } from '../src/core/operation.js';
+import alerts from './alerts.js';
 import approve from './approve.js';
 import audit from './audit.js';
 import cancel from './cancel.js';
@@ -11,6 +12,7 @@ import help from './help.js';
 import hosts from './hosts.js';
 import jobs from './jobs.js';
 import list from './list.js';
+import maintenance from './maintenance.js';
 import pending from './pending.js';
 import reboot from './reboot.js';
 import resize from './resize.js';
@@ -42,6 +44,8 @@ const ALL: OperationDef[] = [
   revert,
   jobs,
   cancel,
+  alerts,
+  maintenance,
   pending,
   approve,
   deny,

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { catalogue as defaultCatalogue } from '../jobs/index.js';
+import { AlertStore } from './alerts/store.js';
 import { ApprovalStore } from './approvals/store.js';
 import { AuditLog } from './audit/log.js';
 import { type LoadedPolicy, loadAccessPolicy } from './config/policy-file.js';
@@ -29,6 +30,7 @@ export interface BotCore {
   jobs: JobStore;
   notify: NotifyPublisher;
   audit: AuditLog;
+  alerts: AlertStore;
   policy: LoadedPolicy;
   dispatcher: Dispatcher;
   /** Expires approval requests on a timer (run by one process: the notifier or the terminal). */
@@ -51,6 +53,7 @@ export function createBotCore(
   const notify = new NotifyPublisher(redis, keys.prefix);
   const jobs = new JobStore(redis, keys, config, notify);
   const audit = new AuditLog(redis, keys);
+  const alerts = new AlertStore(redis, keys);
   const sub = connect({ url: config.redis.url, blocking: true, log });
   const guestIndex = new InventoryCache(fleet, sub, keys);
   const dispatcher = new Dispatcher({
@@ -66,6 +69,7 @@ export function createBotCore(
     approvals: new ApprovalStore(redis, keys),
     notify,
     limits: new PeopleLimits(redis, keys, config.rateLimits),
+    alerts,
   });
   const sweepers = new Set<NodeJS.Timeout>();
   return {
@@ -76,6 +80,7 @@ export function createBotCore(
     jobs,
     notify,
     audit,
+    alerts,
     policy,
     dispatcher,
     startApprovalSweeper(intervalMs = 5_000) {

@@ -127,7 +127,25 @@ export const configSchema = z
       })
       .strict(),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) }).strict(),
-    alerts: z.object({ overcommit: overcommitSchema }).strict(),
+    alerts: z
+      .object({
+        overcommit: overcommitSchema,
+        /** How often the bot checks overcommit and silent hosts. */
+        interval: duration,
+        /** Where alerts go: the first route whose severities and host groups match; else slack.alertsChannel. */
+        routes: z
+          .array(
+            z
+              .object({
+                severity: z.array(z.enum(['info', 'warning', 'critical'])).optional(),
+                groups: z.array(z.string()).optional(),
+                channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id like C0123ABCD'),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict(),
     /** Secrets and process knobs from the environment (never from a file). */
     secrets: z
       .object({

@@ -4,6 +4,8 @@
  * from Redis, ask for approval, or sign and enqueue. Nothing here waits on a hypervisor, so chat
  * adapters can ack at once; nothing runs unaudited.
  */
+import { MaintenanceCache } from '../alerts/maintenance-cache.js';
+import type { AlertStore } from '../alerts/store.js';
 import { ApprovalFlow } from '../approvals/flow.js';
 import type { ApprovalStore } from '../approvals/store.js';
 import type { CommandEntry } from '../audit/log.js';
@@ -18,7 +20,7 @@ import type { NotifyPublisher } from '../queue/notify.js';
 import type { AuditSink } from './access.js';
 import { admissionProblem, claimRetry, prepareArgs, retryable } from './dispatch-helpers.js';
 import { buildRequest, submit, targetLabel } from './enqueue.js';
-import { type OpError, toOpError } from './errors.js';
+import { OpError, toOpError } from './errors.js';
 import { parseCommand } from './grammar.js';
 import type { OperationDef, ResolvedTarget } from './operation.js';
 import { limitKind, type PeopleLimits } from './people-limits.js';
@@ -55,6 +57,8 @@ export interface DispatcherDeps {
   approvals: ApprovalStore;
   notify: NotifyPublisher;
   limits?: PeopleLimits;
+  /** Alerts, silences and maintenance windows; operations on a host in maintenance are for admins. */
+  alerts?: AlertStore;
   now?: () => number;
 }
 
@@ -62,6 +66,7 @@ export class Dispatcher {
   private readonly services: BotServices;
   readonly approvals: ApprovalFlow;
   private readonly now: () => number;
+  private maintenance: MaintenanceCache | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.now = deps.now ?? Date.now;
@@ -86,7 +91,9 @@ export class Dispatcher {
       now: this.now,
       audit: deps.audit as BotServices['audit'],
       approvals: this.approvals,
+      ...(deps.alerts ? { alerts: deps.alerts } : {}),
     };
+    if (deps.alerts) this.maintenance = new MaintenanceCache(deps.alerts.silences, this.now);
   }
 
   /** Runs one command to its reply. Never throws: every failure becomes an error reply. */
@@ -147,9 +154,12 @@ export class Dispatcher {
     if (!d.allow && d.hidden && scope.guest) throw hiddenGuest(scope.guest);
     checkDecision(d, target);
     if (scope.guest) entry.target = scope.guest;
+    if (op.risk !== 'read' && op.name !== 'maintenance' && scope.host)
+      await this.checkMaintenance(who, scope);
     const args = prepareArgs(cmd, this.deps.config);
     if (!live) {
       await this.audit(input, entry, 'answered');
+      if (op.name === 'maintenance') this.maintenance?.invalidate();
       return await op.answer!({
         target,
         args,
@@ -207,6 +217,19 @@ export class Dispatcher {
       ...infoReply(text, [section(escapeMrkdwn(text).replace(/&lt;#(\w+)&gt;/, '<#$1>'))]),
       approvalId: r.id,
     };
+  }
+
+  /** A host in maintenance takes operations from its admins only. */
+  private async checkMaintenance(who: Subject, scope: { host?: string; guest?: string }): Promise<void> {
+    const w = scope.host ? await this.maintenance?.of(scope.host) : undefined;
+    if (!w) return;
+    const admin = this.deps.access.decide({ ...who, op: { name: 'maintenance', risk: 'change' }, ...scope });
+    if (admin.allow) return;
+    throw new OpError(
+      'DENIED',
+      `${w.host} is in maintenance until ${new Date(w.until).toISOString()}${w.reason ? ` (${w.reason})` : ''}, started by ${w.by}: only its admins may operate it now.`,
+      { hint: 'Reads still work; /vps alerts shows the window.' },
+    );
   }
 
   /** The host and guest the policy judges: for cancel, those of the job; for create, the new name. */

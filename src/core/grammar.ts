@@ -82,6 +82,13 @@ export function parseCommand(text: string, catalogue: ReadonlyMap<string, Operat
     });
   }
   const positional = tokens.filter((t) => !t.key).map((t) => t.value);
+  // `/vps maintenance kvm-a on`: a second word is the value of the operation's positional option.
+  if (op.positionalArg && positional.length === 2 && !tokens.some((t) => t.key === op.positionalArg)) {
+    const value = positional.pop()!;
+    let i = tokens.length - 1;
+    while (i >= 0 && (tokens[i]!.key !== undefined || tokens[i]!.value !== value)) i--;
+    tokens.splice(i, 1, { key: op.positionalArg, value });
+  }
   if (positional.length > (op.target === 'none' ? 0 : 1)) {
     const extra = positional.slice(op.target === 'none' ? 0 : 1).join(' ');
     throw bad(

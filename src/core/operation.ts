@@ -65,6 +65,8 @@ export interface OperationDef {
   target: TargetKind;
   /** Whether the positional target may be left out (e.g. `help`, `list`). */
   targetOptional?: boolean;
+  /** An option that may also be given as a second word (`/vps maintenance kvm-a on`). */
+  positionalArg?: string;
   args: Record<string, ArgSpec>;
   risk: Risk;
   timeoutMs: number;

@@ -1,4 +1,5 @@
 /** What bot-side operations (help, hosts, list, status, jobs, cancel, audit) may use. */
+import type { AlertStore } from '../alerts/store.js';
 import type { ApprovalFlow } from '../approvals/flow.js';
 import type { AuditLog } from '../audit/log.js';
 import type { FleetStore } from '../queue/fleet.js';
@@ -17,6 +18,8 @@ export interface BotServices {
   now(): number;
   /** The audit trail; `/vps audit` refuses with INTERNAL while it is not wired. */
   audit?: AuditLog;
+  /** Alerts, silences and maintenance windows (alerts, maintenance). */
+  alerts?: AlertStore;
   /** Approval requests (approve, deny, pending). */
   approvals?: ApprovalFlow;
   /** Whether the caller may see a host, or a guest on it (reads show only those). */

@@ -171,7 +171,15 @@ export class SlackFlusher {
         return {
           key: { method: 'chat.postMessage', channel: item.channel },
           exec: async () => {
-            await this.post(item.channel, item.payload, item.threadTs);
+            let threadTs = item.threadTs;
+            if (item.threadOf) {
+              const parent = await this.o.outbox.getJob(item.threadOf);
+              // The parent message is not posted yet: try again shortly.
+              if (parent && !parent.ts && !parent.dead)
+                throw new SlackCallError('transient', 'parent not posted yet');
+              threadTs = parent?.ts;
+            }
+            await this.post(item.channel, item.payload, threadTs);
             await done();
           },
         };

@@ -4,6 +4,7 @@
  * notices of one job in sequence).
  */
 import { Worker } from 'bullmq';
+import type { AlertEvent, AlertManager } from '../alerts/manager.js';
 import type { Block } from '../chat/blocks.js';
 import { isFinal, type JobView } from '../chat/job-message.js';
 import { targetLabel } from '../core/enqueue.js';
@@ -21,6 +22,8 @@ export interface NotifySink {
   guest(notice: GuestNotice): Promise<void>;
   /** An approval card to post or update. */
   approval(notice: ApprovalNotice): Promise<void>;
+  /** An alert to post, update or resolve. */
+  alert?(event: AlertEvent): Promise<void>;
 }
 
 export interface NotifierOptions {
@@ -29,6 +32,8 @@ export interface NotifierOptions {
   catalogue: ReadonlyMap<string, OperationDef>;
   sink: NotifySink;
   log: Logger;
+  /** Turns guest notices and failed jobs into alerts; without it, guest notices go to the sink as they are. */
+  alerts?: AlertManager;
 }
 
 /** Folds one notice into a job's view (pure; exported for tests). */
@@ -74,7 +79,7 @@ export class Notifier {
 
   async handle(n: Notice): Promise<void> {
     if (n.kind === 'guest') {
-      await this.o.sink.guest(n);
+      await (this.o.alerts ? this.o.alerts.onGuest(n) : this.o.sink.guest(n));
       return;
     }
     if (n.kind === 'approval') {
@@ -91,6 +96,7 @@ export class Notifier {
     if (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
     const op = this.o.catalogue.get(n.op);
     await this.o.sink.job(view, n, op?.render?.bind(op));
+    if (n.phase === 'failed' && this.o.alerts) await this.o.alerts.onJobFailed(n, view.targetLabel);
   }
 
   async close(): Promise<void> {

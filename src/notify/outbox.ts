@@ -17,7 +17,14 @@ export interface SlackPayload {
 
 /** A message to send once. */
 export type OneShot =
-  | { kind: 'post'; channel: string; payload: SlackPayload; threadTs?: string }
+  | {
+      kind: 'post';
+      channel: string;
+      payload: SlackPayload;
+      threadTs?: string;
+      /** Post in the thread of this message of ours (a job's or an alert's), once it has a ts. */
+      threadOf?: string;
+    }
   | { kind: 'ephemeral'; channel: string; user: string; payload: SlackPayload }
   | {
       kind: 'respond';

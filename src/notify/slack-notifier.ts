@@ -4,11 +4,14 @@
  * Listeners on any replica add work to the outbox and wake the holder over pub/sub.
  */
 import type { Redis } from 'ioredis';
+import { AlertManager } from '../alerts/manager.js';
+import { AlertStore } from '../alerts/store.js';
 import type { Config } from '../config/schema.js';
 import type { AuditSink } from '../core/access.js';
 import type { OperationDef } from '../core/operation.js';
 import type { Logger } from '../log.js';
 import { connect } from '../queue/connection.js';
+import { FleetStore } from '../queue/fleet.js';
 import type { Keys } from '../queue/keys.js';
 import { SlackBudget } from './budget.js';
 import { SlackFlusher } from './flusher.js';
@@ -34,6 +37,7 @@ export class SlackNotifier {
   private readonly lease: LeaderLease;
   private notifier: Notifier | undefined;
   private sub: Redis | undefined;
+  private alerts: AlertManager | undefined;
   /** The workspace's URL (from auth.test), for permalinks in the audit trail. */
   workspaceUrl: string | undefined;
 
@@ -71,15 +75,28 @@ export class SlackNotifier {
   }
 
   private async lead(): Promise<void> {
-    const sink = new SlackSink(this.o.outbox, this.o.config.slack.alertsChannel ?? undefined, () =>
-      this.flusher.wake(),
+    const sink = new SlackSink(
+      this.o.outbox,
+      this.o.config.slack.alertsChannel ?? undefined,
+      this.o.config,
+      () => this.flusher.wake(),
     );
+    // The leader alone watches for alerts, so each alert is decided and posted once.
+    this.alerts = new AlertManager({
+      store: new AlertStore(this.o.redis, this.o.keys),
+      fleet: new FleetStore(this.o.redis, this.o.keys),
+      config: this.o.config,
+      log: this.o.log.child({ component: 'alerts' }),
+      emit: (e) => sink.alert(e),
+    });
+    this.alerts.start();
     this.notifier = new Notifier({
       redisUrl: this.o.config.redis.url,
       prefix: this.o.keys.prefix,
       catalogue: this.o.catalogue,
       sink,
       log: this.o.log,
+      alerts: this.alerts,
     });
     this.notifier.start();
     this.flusher.start();
@@ -88,6 +105,8 @@ export class SlackNotifier {
   private async follow(): Promise<void> {
     const n = this.notifier;
     this.notifier = undefined;
+    this.alerts?.stop();
+    this.alerts = undefined;
     await Promise.all([n?.close(), this.flusher.stop()]);
   }
 

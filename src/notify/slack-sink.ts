@@ -3,10 +3,13 @@
  * in the outbox (posted, then updated in place by the flusher), plus a line for its thread log.
  * Jobs started elsewhere (terminal, `vpsops exec`) have no Slack message and are skipped.
  */
+import type { AlertEvent } from '../alerts/manager.js';
+import { alertBlocks, alertChannel, alertKey, alertText } from '../chat/alert-card.js';
 import { approvalBlocks, approvalText } from '../chat/approval-card.js';
 import type { Block } from '../chat/blocks.js';
 import { isFinal, type JobView, jobBlocks, jobText } from '../chat/job-message.js';
 import { guestNoticeText } from '../chat/messages.js';
+import type { Config } from '../config/schema.js';
 import type { RunResult } from '../core/operation.js';
 import { formatDuration } from '../core/units.js';
 import type { ApprovalNotice, GuestNotice, JobNotice } from '../queue/notify.js';
@@ -21,8 +24,9 @@ export class SlackSink implements NotifySink {
 
   constructor(
     private readonly outbox: SlackOutbox,
-    /** Where guest notices go until alert routing exists; none: they are only logged. */
+    /** Where guest notices go when no alert manager runs; none: they are only logged. */
     private readonly alertsChannel: string | undefined,
+    private readonly config: Config,
     private readonly wake: () => void,
   ) {}
 
@@ -57,6 +61,35 @@ export class SlackSink implements NotifySink {
       user: r.requester,
       now: n.at,
     });
+    this.wake();
+  }
+
+  /** An alert's one message, edited as it repeats and resolves; notes go into its thread. */
+  async alert(e: AlertEvent): Promise<void> {
+    const channel = alertChannel(this.config, e.state);
+    if (channel) {
+      const key = alertKey(e.state);
+      await this.outbox.updateJob({
+        requestId: key,
+        payload: { text: alertText(e.state), blocks: alertBlocks(e.state, Date.now()) },
+        final: false,
+        channel,
+        user: 'vpsops',
+      });
+      if (e.note)
+        await this.outbox.send({ kind: 'post', channel, payload: { text: e.note }, threadOf: key }, 'lo');
+    }
+    // A failed job's alert goes into the requester's thread too.
+    if (e.jobRequestId) {
+      const job = await this.outbox.getJob(e.jobRequestId);
+      if (job?.channel)
+        await this.outbox.send({
+          kind: 'post',
+          channel: job.channel,
+          payload: { text: `${alertText(e.state)}\n${e.state.text}` },
+          threadOf: e.jobRequestId,
+        });
+    }
     this.wake();
   }
 

@@ -15,6 +15,7 @@ import { type SlackTransport, webTransport } from '../../notify/slack-transport.
 import type { SlackContext } from './context.js';
 import { slackLogger } from './logger.js';
 import { onActions } from './on-action.js';
+import { onAlerts } from './on-alert.js';
 import { onApprovals } from './on-approval.js';
 import { onCommand } from './on-command.js';
 import { onViews } from './on-view.js';
@@ -92,6 +93,7 @@ export function createSlackBot(core: BotCore, log: Logger, transport?: SlackTran
   onCommand(app, ctx, openCreateModal);
   onActions(app, ctx);
   onApprovals(app, ctx);
+  onAlerts(app, ctx);
   app.error(async (err) => {
     log.error({ err }, 'slack listener failed');
   });

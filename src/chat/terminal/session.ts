@@ -1,5 +1,6 @@
 /** A terminal chat session on the bot core: the prompt plus the notifier that feeds it updates. */
 import { catalogue } from '../../../jobs/index.js';
+import { AlertManager } from '../../alerts/manager.js';
 import type { BotCore } from '../../bot.js';
 import type { Logger } from '../../log.js';
 import { Notifier } from '../../notify/notifier.js';
@@ -28,12 +29,21 @@ export async function runTerminalSession(o: SessionOptions): Promise<void> {
     tty: o.tty,
     ...(o.extra ? { extra: o.extra } : {}),
   });
+  const alerts = new AlertManager({
+    store: o.core.alerts,
+    fleet: o.core.fleet,
+    config,
+    log: o.log.child({ component: 'alerts' }),
+    emit: (e) => chat.alert(e),
+  });
+  alerts.start();
   const notifier = new Notifier({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
     catalogue,
     sink: chat,
     log: o.log,
+    alerts,
   });
   notifier.start();
   const stopSweeper = o.core.startApprovalSweeper();
@@ -42,6 +52,7 @@ export async function runTerminalSession(o: SessionOptions): Promise<void> {
     await chat.run();
   } finally {
     stopSweeper();
+    alerts.stop();
     await notifier.close();
   }
 }

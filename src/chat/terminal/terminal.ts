@@ -3,10 +3,12 @@
  * Replies are rendered from the same Block Kit the Slack adapter sends; job messages update in place.
  */
 import { createInterface, type Interface } from 'node:readline';
+import type { AlertEvent } from '../../alerts/manager.js';
 import type { Dispatcher } from '../../core/dispatcher.js';
 import { toOpError } from '../../core/errors.js';
 import type { NotifySink } from '../../notify/notifier.js';
 import type { ApprovalNotice, GuestNotice, JobNotice } from '../../queue/notify.js';
+import { alertBlocks } from '../alert-card.js';
 import { approvalBlocks } from '../approval-card.js';
 import type { Block } from '../blocks.js';
 import { isFinal, type JobView, jobBlocks } from '../job-message.js';
@@ -128,6 +130,12 @@ export class TerminalChat implements NotifySink {
   /** Approval cards are for everyone at the terminal: the approver may be the next /as user. */
   async approval(n: ApprovalNotice): Promise<void> {
     this.screen.print(renderBlocks(approvalBlocks(n.record)), `apr-${n.record.id}`);
+  }
+
+  /** Alerts are for everyone at the terminal, as they arrive. */
+  async alert(e: AlertEvent): Promise<void> {
+    const body = renderBlocks(alertBlocks(e.state, Date.now()).filter((b) => b.type !== 'actions'));
+    this.screen.print(`${body}${e.note ? `\n  ↳ ${e.note}` : ''}`);
   }
 
   async guest(n: GuestNotice): Promise<void> {

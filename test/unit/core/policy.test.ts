@@ -199,6 +199,7 @@ describe('help filtering and approvals', () => {
       'status',
       'snapshots',
       'jobs',
+      'alerts',
       'pending',
     ]);
     expect(fleet.allowedVerbs(who('ann'), catalogue.values())).toContain('start');

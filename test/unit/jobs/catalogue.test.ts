@@ -4,6 +4,8 @@ import { usage } from '../../../src/core/operation.js';
 
 const REQUIRED = [
   'help',
+  'alerts',
+  'maintenance',
   'approve',
   'deny',
   'pending',

@@ -1,0 +1,231 @@
+/**
+ * Turns what the fleet reports into alerts people act on: guest notices (crashes, stops nobody
+ * asked for, and the guest coming back), jobs that failed for good, and on a timer, overcommit
+ * levels and hosts that went silent (and came back). The store decides what is new, a repeat, a
+ * resolution or muted; the manager hands each visible change to the chat adapter.
+ */
+import type { Config } from '../config/schema.js';
+import { formatDuration } from '../core/units.js';
+import type { Logger } from '../log.js';
+import type { FleetStore, HostView } from '../queue/fleet.js';
+import type { GuestNotice, JobNotice } from '../queue/notify.js';
+import { formatRatio, type Level, overcommitLevels, RESOURCE_LABEL, type Resource } from './overcommit.js';
+import type { AlertStore } from './store.js';
+import {
+  type Alert,
+  type AlertState,
+  fingerprint,
+  type RaiseDecision,
+  type ResolveDecision,
+} from './types.js';
+
+/** A change people should see: the alert's message to post or edit, and a line for its thread. */
+export interface AlertEvent {
+  state: AlertState;
+  /** A follow-up for the alert's thread ("seen again", "resolved after 3m"). */
+  note?: string;
+  /** For a failed job: the requester's job message, whose thread also gets the note. */
+  jobRequestId?: string;
+}
+
+export interface AlertManagerOptions {
+  store: AlertStore;
+  fleet: FleetStore;
+  config: Config;
+  log: Logger;
+  emit(e: AlertEvent): Promise<void>;
+  now?: () => number;
+}
+
+export class AlertManager {
+  private readonly levels = new Map<string, Partial<Record<Resource, Level>>>();
+  /** Guests that were running on a host when it went silent, to check when it is back. */
+  private readonly runningAtSilence = new Map<string, string[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly o: AlertManagerOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.evaluate().catch((err) => this.o.log.error({ err }, 'alert evaluation failed'));
+    }, this.o.config.alerts.interval);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private group(host: string): string {
+    return this.o.config.hosts[host]?.group ?? 'default';
+  }
+
+  async onGuest(n: GuestNotice): Promise<void> {
+    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
+    const crash = fingerprint('crash', n.host, n.guestId);
+    const stop = fingerprint('stopped', n.host, n.guestId);
+    if (n.event === 'started' || n.event === 'resumed') {
+      await this.resolve(crash, `${label} is running again`);
+      await this.resolve(stop, `${label} is running again`);
+      return;
+    }
+    if (n.event === 'crashed')
+      await this.raise({
+        fingerprint: crash,
+        kind: 'crash',
+        severity: 'critical',
+        host: n.host,
+        guest: n.guestName,
+        group: this.group(n.host),
+        title: `${label} crashed on ${n.host}`,
+        text: `${label} on ${n.host} crashed at ${new Date(n.at).toISOString()}${n.reason ? ` (${n.reason})` : ''}. Nobody asked it to stop.`,
+      });
+    else if (n.event === 'stopped')
+      await this.raise({
+        fingerprint: stop,
+        kind: 'stopped',
+        severity: 'warning',
+        host: n.host,
+        guest: n.guestName,
+        group: this.group(n.host),
+        title: `${label} stopped on ${n.host} without an operation of ours`,
+        text: `${label} on ${n.host} stopped at ${new Date(n.at).toISOString()} without any vpsops operation asking for it: someone on the host, or the guest itself.`,
+      });
+  }
+
+  /** A job that failed for good (after its retries): an alert, also in the requester's thread. */
+  async onJobFailed(n: JobNotice, targetLabel: string): Promise<void> {
+    await this.raise(
+      {
+        fingerprint: fingerprint('job-failed', n.host, n.requestId),
+        kind: 'job-failed',
+        severity: 'warning',
+        host: n.host,
+        group: this.group(n.host),
+        title: `${n.op} ${targetLabel} failed on ${n.host}`,
+        text: `Job ${n.requestId} (${n.op} ${targetLabel}, asked by ${n.user}) failed: ${n.error?.message ?? 'unknown error'}`,
+      },
+      n.requestId,
+    );
+  }
+
+  /** One monitoring cycle: overcommit and silent hosts, then the store's own timers (flapping). */
+  async evaluate(): Promise<void> {
+    const views = await this.o.fleet.hosts(Object.keys(this.o.config.hosts));
+    for (const v of views) {
+      await this.silence(v);
+      if (v.registration) await this.overcommit(v);
+    }
+    for (const s of await this.o.store.settle(this.now())) await this.handle(s.decision);
+  }
+
+  private async silence(v: HostView): Promise<void> {
+    const fp = fingerprint('host-silent', v.name);
+    if (v.lastBeat === undefined && v.lastSeen !== undefined) {
+      const running = (v.inventory?.guests ?? []).filter((g) => g.state === 'running').map((g) => g.name);
+      if (!this.runningAtSilence.has(v.name)) this.runningAtSilence.set(v.name, running);
+      const since = new Date(v.lastSeen).toISOString();
+      await this.raise({
+        fingerprint: fp,
+        kind: 'host-silent',
+        severity: 'critical',
+        host: v.name,
+        group: this.group(v.name),
+        title: `host ${v.name} is not reporting since ${since}`,
+        text: `No heartbeat from ${v.name}'s worker since ${since}. Running there then: ${running.join(', ') || 'no guests'}.`,
+      });
+      return;
+    }
+    if (v.lastBeat === undefined) return;
+    const before = this.runningAtSilence.get(v.name);
+    const r = await this.o.store.resolve(fp, this.now());
+    if (r.action === 'none') return;
+    this.runningAtSilence.delete(v.name);
+    const back = new Set((v.inventory?.guests ?? []).filter((g) => g.state === 'running').map((g) => g.name));
+    const missing = (before ?? []).filter((g) => !back.has(g));
+    const down = formatDuration(r.action === 'resolve' ? r.durationMs : 0);
+    const note = `${v.name} is reporting again after ${down} of silence.${missing.length ? ` Not running since: ${missing.join(', ')}.` : ''}`;
+    await this.handle(r, note);
+    if (missing.length)
+      await this.raise({
+        fingerprint: fingerprint('stopped', v.name, 'after-silence'),
+        kind: 'stopped',
+        severity: 'warning',
+        host: v.name,
+        group: this.group(v.name),
+        title: `${v.name} is back, but ${missing.length} guest${missing.length === 1 ? '' : 's'} did not come back`,
+        text: `Running before ${v.name} went silent, not running now: ${missing.join(', ')}.`,
+      });
+  }
+
+  private async overcommit(v: HostView): Promise<void> {
+    const prev = this.levels.get(v.name) ?? {};
+    const levels = overcommitLevels({
+      host: v.name,
+      group: this.group(v.name),
+      registration: v.registration!,
+      inventory: v.inventory,
+      config: this.o.config,
+      previous: prev,
+    });
+    const next: Partial<Record<Resource, Level>> = {};
+    for (const l of levels) {
+      next[l.resource] = l.level;
+      const fp = fingerprint('overcommit', v.name, l.resource);
+      if (l.level === 'ok') {
+        if (prev[l.resource] && prev[l.resource] !== 'ok')
+          await this.resolve(fp, `${RESOURCE_LABEL[l.resource]} is back at ${formatRatio(l.ratio)}`);
+        continue;
+      }
+      await this.raise({
+        fingerprint: fp,
+        kind: 'overcommit',
+        severity: l.level === 'critical' ? 'critical' : 'warning',
+        host: v.name,
+        group: this.group(v.name),
+        title: `${v.name} ${RESOURCE_LABEL[l.resource]} overcommitted ${formatRatio(l.ratio)} (${l.level})`,
+        text: `${v.name} has promised its guests ${formatRatio(l.ratio)} of its ${RESOURCE_LABEL[l.resource]}; the policy warns at ${formatRatio(l.policy.warn)} and is critical at ${formatRatio(l.policy.critical)}.`,
+        details: {
+          Ratio: formatRatio(l.ratio),
+          Policy: `warn ${formatRatio(l.policy.warn)}, critical ${formatRatio(l.policy.critical)}`,
+        },
+      });
+    }
+    this.levels.set(v.name, next);
+  }
+
+  private async raise(a: Alert, jobRequestId?: string): Promise<void> {
+    const d = await this.o.store.raise(a, this.now());
+    const note =
+      d.action === 'update'
+        ? d.escalated
+          ? `escalated to ${d.state.severity}`
+          : d.reopened
+            ? 'back again'
+            : d.flap === 'started'
+              ? 'flapping: further changes are muted until it settles'
+              : undefined
+        : undefined;
+    await this.handle(d, note, jobRequestId);
+  }
+
+  private async resolve(fp: string, why: string): Promise<void> {
+    const d = await this.o.store.resolve(fp, this.now());
+    await this.handle(d, d.action === 'resolve' ? `resolved: ${why}` : undefined);
+  }
+
+  private async handle(
+    d: RaiseDecision | ResolveDecision,
+    note?: string,
+    jobRequestId?: string,
+  ): Promise<void> {
+    if (d.action === 'none' || (d.action === 'suppress' && !('flap' in d && d.flap))) return;
+    if (d.action === 'resolve' && !d.state.announced) return;
+    const e: AlertEvent = { state: d.state };
+    if (note) e.note = note;
+    if (jobRequestId) e.jobRequestId = jobRequestId;
+    await this.o.emit(e);
+  }
+}
