@@ -71,7 +71,10 @@ export class AlertManager {
       await this.resolve(stop, `${label} is running again`);
       return;
     }
-    if (n.event === 'crashed')
+    // OpenVZ has no crash event: a container that stops when nothing of ours stopped it crashed.
+    const crashed =
+      n.event === 'crashed' || (n.event === 'stopped' && this.o.config.hosts[n.host]?.kind === 'openvz');
+    if (crashed)
       await this.raise({
         fingerprint: crash,
         kind: 'crash',
@@ -83,6 +86,7 @@ export class AlertManager {
         text: `${label} on ${n.host} crashed at ${new Date(n.at).toISOString()}${n.reason ? ` (${n.reason})` : ''}. Nobody asked it to stop.`,
       });
     else if (n.event === 'stopped')
+      // KVM tells a shutdown from a crash: someone stopped it on the host or inside the guest.
       await this.raise({
         fingerprint: stop,
         kind: 'stopped',
@@ -118,7 +122,19 @@ export class AlertManager {
       await this.silence(v);
       if (v.registration) await this.overcommit(v);
     }
+    await this.guestsBack(views);
     for (const s of await this.o.store.settle(this.now())) await this.handle(s.decision);
+  }
+
+  /** A crashed or stopped guest that runs again resolves its alert (started by anyone, anyhow). */
+  private async guestsBack(views: HostView[]): Promise<void> {
+    const byHost = new Map(views.map((v) => [v.name, v]));
+    for (const a of await this.o.store.open()) {
+      if (a.kind !== 'crash' && a.kind !== 'stopped') continue;
+      const id = a.fingerprint.split(':')[2];
+      const g = byHost.get(a.host)?.inventory?.guests.find((x) => x.id === id);
+      if (g?.state === 'running') await this.resolve(a.fingerprint, `${g.name} is running again`);
+    }
   }
 
   private async silence(v: HostView): Promise<void> {

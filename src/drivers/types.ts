@@ -126,6 +126,10 @@ export interface Hypervisor {
   snapshotRevert(id: string, snapshotId: string, ctx?: OpContext): Promise<void>;
   snapshotDelete(id: string, snapshotId: string, ctx?: OpContext): Promise<void>;
   /** Lifecycle events until the signal aborts (OpenVZ: by polling `list`). */
-  watch(signal: AbortSignal): AsyncIterable<GuestEvent>;
+  /**
+   * Yields guest state changes until the signal aborts. `baseline` is the listing the caller
+   * already published, so a change between that listing and the watch's first poll is not lost.
+   */
+  watch(signal: AbortSignal, baseline?: readonly Guest[]): AsyncIterable<GuestEvent>;
   close(): Promise<void>;
 }

@@ -34,7 +34,9 @@ export class GuestWatcher {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       try {
-        for await (const ev of this.driver.watch(signal)) await this.onEvent(ev);
+        // The inventory this worker published is the baseline: the bot sees the host up only after
+        // it, so a crash right after start-up is still a change.
+        for await (const ev of this.driver.watch(signal, this.inventory.guests)) await this.onEvent(ev);
       } catch (err) {
         if (signal.aborted) return;
         this.log.warn({ err }, 'guest watch stopped; restarting it');

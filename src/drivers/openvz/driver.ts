@@ -235,8 +235,8 @@ export class OpenVzDriver implements Hypervisor {
   }
 
   /** Polls the listing every pollIntervalMs and yields what changed, until the signal aborts. */
-  async *watch(signal: AbortSignal): AsyncIterable<GuestEvent> {
-    let prev = await this.quietList(signal);
+  async *watch(signal: AbortSignal, baseline?: readonly Guest[]): AsyncIterable<GuestEvent> {
+    let prev = baseline?.length ? [...baseline] : await this.quietList(signal);
     while (!signal.aborted) {
       await pause(this.pollIntervalMs, signal);
       if (signal.aborted) return;

@@ -1,0 +1,172 @@
+/**
+ * Alerts from a simulated OpenVZ host with its real worker: a crash (with a Start button), a stop
+ * of ours that raises nothing, the host going silent and coming back, overcommit by creating
+ * containers past the host's RAM with the create that would pass the critical ratio held for
+ * approval, and maintenance muting a host and keeping it to admins.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogue } from '../../jobs/index.js';
+import { type AlertEvent, AlertManager } from '../../src/alerts/manager.js';
+import { createLogger } from '../../src/log.js';
+import { Notifier } from '../../src/notify/notifier.js';
+import { captureLog, type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
+import { useRedis } from '../helpers/redis.js';
+
+const redis = useRedis();
+let p: Pipeline;
+let manager: AlertManager;
+let notifier: Notifier;
+const events: AlertEvent[] = [];
+
+const POLICY = {
+  grants: [
+    { name: 'admins', users: ['root'], roles: ['admin', 'approver'] },
+    { name: 'approvers', users: ['bob'], roles: ['approver'] },
+    { name: 'ops', users: ['alice'], roles: ['operator'] },
+  ],
+};
+
+beforeAll(async () => {
+  p = await startPipeline({
+    redisUrl: redis.url,
+    notifier: false,
+    hosts: {
+      'vz-1': {
+        containers: [
+          { ctid: 101, name: 'web-1', running: true },
+          { ctid: 102, name: 'web-2', running: true },
+        ],
+        memMiB: 4096,
+      },
+    },
+    config: { access: { policy: POLICY } },
+  });
+  manager = new AlertManager({
+    store: p.core.alerts,
+    fleet: p.core.fleet,
+    config: p.config,
+    log: captureLog('silent').logger,
+    emit: async (e) => {
+      events.push(e);
+    },
+  });
+  notifier = new Notifier({
+    redisUrl: p.config.redis.url,
+    prefix: p.config.redis.prefix,
+    catalogue,
+    sink: p.sink,
+    log: createLogger('error'),
+    alerts: manager,
+  });
+  notifier.start();
+  await waitUntil(async () => (await p.core.fleet.inventories(['vz-1'])).get('vz-1'), 10_000, 'inventory');
+}, 60_000);
+afterAll(async () => {
+  await notifier?.close();
+  await p?.close();
+});
+
+const about = (fp: string) => events.filter((e) => e.state.fingerprint === fp);
+const waitEvent = (fp: string, ok: (e: AlertEvent) => boolean, what: string) =>
+  waitUntil(() => about(fp).find(ok), 10_000, what).catch((err) => {
+    throw new Error(
+      `${err}; events: ${events.map((e) => `${e.state.fingerprint} ${e.state.status}`).join(', ')}`,
+    );
+  });
+
+describe('alerts', () => {
+  it('a crash raises a critical alert with a Start button; starting the guest resolves it', async () => {
+    await p.host('vz-1').ctl.crash(101);
+    const e = await waitEvent('crash:vz-1:101', (x) => x.state.status === 'open', 'the crash alert');
+    expect(e.state).toMatchObject({ kind: 'crash', severity: 'critical', host: 'vz-1', guest: 'web-1' });
+    expect(e.state.title).toBe('web-1 (101) crashed on vz-1');
+    const { alertBlocks } = await import('../../src/chat/alert-card.js');
+    expect(JSON.stringify(alertBlocks(e.state, Date.now()))).toContain('"value":"web-1@vz-1"');
+    const r = await p.run('/vps start web-1', { user: 'alice' });
+    expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
+    await manager.evaluate();
+    const resolved = await waitEvent(
+      'crash:vz-1:101',
+      (x) => x.state.status === 'resolved',
+      'the resolution',
+    );
+    expect(resolved.note).toBe('resolved: web-1 is running again');
+  });
+
+  it('a guest stopped by /vps stop raises nothing', async () => {
+    const before = events.length;
+    const r = await p.run('/vps stop web-2', { user: 'alice' });
+    expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
+    await sleep(2_000);
+    expect(events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
+  });
+
+  it('a host whose worker stops goes silent, listing what ran there; its return resolves it', async () => {
+    await p.host('vz-1').stop();
+    try {
+      await sleep(1_500);
+      await manager.evaluate();
+      const e = await waitEvent('host-silent:vz-1', (x) => x.state.status === 'open', 'host silent');
+      expect(e.state.severity).toBe('critical');
+      expect(e.state.title).toMatch(/^host vz-1 is not reporting since \d{4}-/);
+      expect(e.state.text, e.state.text).toContain('web-1');
+      // Still silent at the next check: the same alert (one message) counts it, nothing new is posted.
+      await manager.evaluate();
+      const open = about('host-silent:vz-1').filter((x) => x.state.status === 'open');
+      expect(new Set(open.map((x) => x.state.firstAt)).size).toBe(1);
+      expect(open.at(-1)!.state.count).toBe(2);
+    } finally {
+      await p.host('vz-1').start();
+    }
+    await manager.evaluate();
+    const back = await waitEvent('host-silent:vz-1', (x) => x.state.status === 'resolved', 'host back');
+    expect(back.note).toMatch(/vz-1 is reporting again after [\d.]+m?s of silence\./);
+  });
+
+  it('creating containers past the host’s RAM: warning, then a create held for approval with the numbers, then critical', async () => {
+    // 4 GiB of RAM, 1.5G promised: a 1.5G container takes it to the warning ratio.
+    for (const n of ['oc-1']) {
+      const r = await p.run(`/vps create ${n} host=vz-1 memory=1536M disk=10G`, { user: 'root' });
+      expect(r.jobId, r.text).toBeDefined();
+      expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
+    }
+    await manager.evaluate();
+    const warn = await waitEvent(
+      'overcommit:vz-1:memory',
+      (x) => x.state.status === 'open',
+      'the memory warning',
+    );
+    expect(warn.state.severity).toBe('warning');
+    const held = await p.run('/vps create oc-2 host=vz-1 memory=1536M disk=10G', { user: 'root' });
+    expect(held.approvalId, held.text).toBeDefined();
+    expect(held.text).toMatch(/needs approval \(takes vz-1 RAM to \d+\.\d\dx, policy 1\.20x\)/);
+    const ok = await p.run(`/vps approve ${held.approvalId}`, { user: 'bob' });
+    expect((await p.sink.final(ok.jobId!)).view.phase).toBe('done');
+    await manager.evaluate();
+    const crit = await waitEvent(
+      'overcommit:vz-1:memory',
+      (x) => x.state.severity === 'critical' && x.note === 'escalated to critical',
+      'the escalation',
+    );
+    expect(crit.state.title).toMatch(/vz-1 RAM overcommitted \d+\.\d\dx \(critical\)/);
+  });
+
+  it('maintenance mutes the host’s alerts and keeps its operations to admins', async () => {
+    const on = await p.run('/vps maintenance vz-1 on for=1h reason="kernel update"', { user: 'root' });
+    expect(on.text).toContain('vz-1 is in maintenance for 1h');
+    const denied = await p.run('/vps start web-2', { user: 'alice' });
+    expect(denied.code).toBe('DENIED');
+    expect(denied.text).toContain('vz-1 is in maintenance until');
+    expect(denied.text).toContain('kernel update');
+    const before = events.length;
+    await p.host('vz-1').ctl.crash(101);
+    await sleep(1_500);
+    expect(events.slice(before).filter((e) => e.state.kind === 'crash')).toEqual([]);
+    const list = await p.run('/vps alerts', { user: 'alice' });
+    expect(JSON.stringify(list.blocks)).toContain('in maintenance until');
+    await p.run('/vps maintenance vz-1 off', { user: 'root' });
+    await sleep(2_100);
+    const allowed = await p.run('/vps start web-2', { user: 'alice' });
+    expect(allowed.jobId).toBeDefined();
+  });
+});
