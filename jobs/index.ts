@@ -18,6 +18,7 @@ import reboot from './reboot.js';
 import resize from './resize.js';
 import resume from './resume.js';
 import revert from './revert.js';
+import silence from './silence.js';
 import snapshot from './snapshot.js';
 import snapshots from './snapshots.js';
 import start from './start.js';
@@ -45,6 +46,7 @@ const ALL: OperationDef[] = [
   jobs,
   cancel,
   alerts,
+  silence,
   maintenance,
   pending,
   approve,

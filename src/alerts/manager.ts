@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { formatDuration } from '../core/units.js';
 import type { Logger } from '../log.js';
 import type { FleetStore, HostView } from '../queue/fleet.js';
-import type { GuestNotice, JobNotice } from '../queue/notify.js';
+import type { GuestNotice, JobNotice, PressureNotice } from '../queue/notify.js';
 import { formatRatio, type Level, overcommitLevels, RESOURCE_LABEL, type Resource } from './overcommit.js';
 import type { AlertStore } from './store.js';
 import {
@@ -36,6 +36,21 @@ export interface AlertManagerOptions {
   emit(e: AlertEvent): Promise<void>;
   now?: () => number;
 }
+
+/** What a growing failcnt means for the container, per beancounter (contract §5). */
+const PRESSURE_MEANS: Readonly<Record<string, string>> = {
+  physpages: 'the container was refused memory and is being swapped',
+  privvmpages: 'memory allocations in the container were refused',
+  oomguarpages: 'processes in the container may have been killed for lack of memory',
+  kmemsize: 'kernel memory allocations for the container were refused',
+  numproc: 'the container could not start more processes',
+  numfile: 'the container could not open more files',
+  numtcpsock: 'the container could not open more TCP sockets',
+  numothersock: 'the container could not open more sockets',
+};
+
+/** A pressure alert with no growth reported for this long is resolved (see evaluate). */
+const PRESSURE_QUIET_MS = 10 * 60_000;
 
 export class AlertManager {
   private readonly levels = new Map<string, Partial<Record<Resource, Level>>>();
@@ -115,6 +130,23 @@ export class AlertManager {
     );
   }
 
+  /** A container's fail counter grew: a warning naming the container and the resource (one per pair). */
+  async onPressure(n: PressureNotice): Promise<void> {
+    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
+    const means = PRESSURE_MEANS[n.resource] ?? `the container was refused ${n.resource}`;
+    await this.raise({
+      fingerprint: fingerprint('pressure', n.host, `${n.guestId}:${n.resource}`),
+      kind: 'pressure',
+      severity: 'warning',
+      host: n.host,
+      guest: n.guestName,
+      group: this.group(n.host),
+      title: `${label} on ${n.host} hit its ${n.resource} limit`,
+      text: `${label} on ${n.host}: ${n.resource} failcnt grew by ${n.grewBy} to ${n.failcnt} since the last check: ${means}.`,
+      details: { Resource: n.resource, Failcnt: String(n.failcnt) },
+    });
+  }
+
   /** One monitoring cycle: overcommit and silent hosts, then the store's own timers (flapping). */
   async evaluate(): Promise<void> {
     const views = await this.o.fleet.hosts(Object.keys(this.o.config.hosts));
@@ -123,6 +155,7 @@ export class AlertManager {
       if (v.registration) await this.overcommit(v);
     }
     await this.guestsBack(views);
+    await this.pressureQuiet();
     for (const s of await this.o.store.settle(this.now())) await this.handle(s.decision);
   }
 
@@ -132,8 +165,20 @@ export class AlertManager {
     for (const a of await this.o.store.open()) {
       if (a.kind !== 'crash' && a.kind !== 'stopped') continue;
       const id = a.fingerprint.split(':')[2];
-      const g = byHost.get(a.host)?.inventory?.guests.find((x) => x.id === id);
+      const inv = byHost.get(a.host)?.inventory;
+      // Only a listing taken after the alert counts: an older one may predate the crash.
+      if (!inv || inv.at <= a.lastAt) continue;
+      const g = inv.guests.find((x) => x.id === id);
       if (g?.state === 'running') await this.resolve(a.fingerprint, `${g.name} is running again`);
+    }
+  }
+
+  // Resolved by age here, not by the worker: that survives worker restarts and containers that stop.
+  private async pressureQuiet(): Promise<void> {
+    for (const a of await this.o.store.open()) {
+      if (a.kind !== 'pressure' || this.now() - a.lastAt < PRESSURE_QUIET_MS) continue;
+      const what = a.details?.Resource ? `${a.details.Resource} ` : '';
+      await this.resolve(a.fingerprint, `no ${what}failures for ${formatDuration(PRESSURE_QUIET_MS)}`);
     }
   }
 

@@ -132,6 +132,16 @@ export const configSchema = z
         overcommit: overcommitSchema,
         /** How often the bot checks overcommit and silent hosts. */
         interval: duration,
+        /** A daily digest of capacity and incidents: channel id (null: none) and time of day (UTC). */
+        digest: z
+          .object({
+            channel: z
+              .string()
+              .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id like C0123ABCD')
+              .nullable(),
+            at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day like 08:00'),
+          })
+          .strict(),
         /** Where alerts go: the first route whose severities and host groups match; else slack.alertsChannel. */
         routes: z
           .array(

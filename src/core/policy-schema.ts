@@ -28,6 +28,7 @@ export const OPERATOR_VERBS: ReadonlySet<string> = new Set([
   'snapshot',
   'create',
   'cancel',
+  'silence',
 ]);
 
 /** For each held role, the required roles it satisfies: admin is not an approver unless granted both. */

@@ -40,6 +40,18 @@ export interface HostInfo {
   versions: Record<string, string>;
 }
 
+/** One resource's fail counter of one guest (OpenVZ beancounters): how often it hit its limit. */
+export interface FailCount {
+  guestId: string;
+  /** The beancounter name, e.g. `physpages`, `numproc`. */
+  resource: string;
+  /** Allocations refused since the guest started; only grows, resets when it restarts. */
+  failcnt: number;
+  held?: number;
+  /** Absent when unlimited. */
+  limit?: number;
+}
+
 /** Passed to every operation: abort (cancel, timeout) and progress reporting. */
 export interface OpContext {
   signal?: AbortSignal;
@@ -125,6 +137,8 @@ export interface Hypervisor {
   snapshotList(id: string, ctx?: OpContext): Promise<Snapshot[]>;
   snapshotRevert(id: string, snapshotId: string, ctx?: OpContext): Promise<void>;
   snapshotDelete(id: string, snapshotId: string, ctx?: OpContext): Promise<void>;
+  /** Fail counters of every running guest, in one read (OpenVZ only; pressure alerts poll it). */
+  failCounts?(signal?: AbortSignal): Promise<FailCount[]>;
   /** Lifecycle events until the signal aborts (OpenVZ: by polling `list`). */
   /**
    * Yields guest state changes until the signal aborts. `baseline` is the listing the caller

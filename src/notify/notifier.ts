@@ -86,6 +86,10 @@ export class Notifier {
       await this.o.sink.approval(n);
       return;
     }
+    if (n.kind === 'pressure') {
+      await this.o.alerts?.onPressure(n);
+      return;
+    }
     // A progress notice that arrives after the outcome (throttled, late) must not undo it.
     const prev = this.views.get(n.requestId);
     if (prev && isFinal(prev.phase)) return;

@@ -4,6 +4,7 @@
  * Listeners on any replica add work to the outbox and wake the holder over pub/sub.
  */
 import type { Redis } from 'ioredis';
+import { claimDigest, digestBlocks } from '../alerts/digest.js';
 import { AlertManager } from '../alerts/manager.js';
 import { AlertStore } from '../alerts/store.js';
 import type { Config } from '../config/schema.js';
@@ -38,6 +39,7 @@ export class SlackNotifier {
   private notifier: Notifier | undefined;
   private sub: Redis | undefined;
   private alerts: AlertManager | undefined;
+  private digestTimer: NodeJS.Timeout | undefined;
   /** The workspace's URL (from auth.test), for permalinks in the audit trail. */
   workspaceUrl: string | undefined;
 
@@ -90,6 +92,7 @@ export class SlackNotifier {
       emit: (e) => sink.alert(e),
     });
     this.alerts.start();
+    this.digestTimer = setInterval(() => void this.digest(), 60_000);
     this.notifier = new Notifier({
       redisUrl: this.o.config.redis.url,
       prefix: this.o.keys.prefix,
@@ -107,7 +110,30 @@ export class SlackNotifier {
     this.notifier = undefined;
     this.alerts?.stop();
     this.alerts = undefined;
+    if (this.digestTimer) clearInterval(this.digestTimer);
     await Promise.all([n?.close(), this.flusher.stop()]);
+  }
+
+  /** The daily digest, once a day across replicas, when a channel is configured. */
+  async digest(now = Date.now()): Promise<void> {
+    const { channel, at } = this.o.config.alerts.digest;
+    try {
+      if (!channel || !(await claimDigest(this.o.redis, this.o.keys, at, now))) return;
+      const blocks = await digestBlocks({
+        config: this.o.config,
+        fleet: new FleetStore(this.o.redis, this.o.keys),
+        store: new AlertStore(this.o.redis, this.o.keys),
+        redis: this.o.redis,
+        keys: this.o.keys,
+        now,
+      });
+      await this.o.outbox.send(
+        { kind: 'post', channel, payload: { text: 'vpsops daily digest', blocks } },
+        'lo',
+      );
+    } catch (err) {
+      this.o.log.error({ err }, 'daily digest failed');
+    }
   }
 
   async close(): Promise<void> {

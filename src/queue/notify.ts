@@ -50,7 +50,22 @@ export interface ApprovalNotice {
   at: number;
 }
 
-export type Notice = JobNotice | GuestNotice | ApprovalNotice;
+/** A guest's beancounter fail counter grew since the worker's previous poll (OpenVZ). */
+export interface PressureNotice {
+  kind: 'pressure';
+  host: string;
+  guestId: string;
+  guestName: string;
+  /** The beancounter, e.g. `physpages`. */
+  resource: string;
+  /** The failcnt now. */
+  failcnt: number;
+  /** How much it grew since the previous poll (always more than 0). */
+  grewBy: number;
+  at: number;
+}
+
+export type Notice = JobNotice | GuestNotice | ApprovalNotice | PressureNotice;
 
 /** Publishes notices; progress notices are small and many, so completed ones are not kept. */
 export class NotifyPublisher {

@@ -18,6 +18,7 @@ import { NotifyPublisher } from '../queue/notify.js';
 import { Intents } from './intents.js';
 import { InventoryPublisher } from './inventory.js';
 import { GuestLocks, Semaphore } from './locks.js';
+import { PressurePoller } from './pressure.js';
 import { JobRunner } from './runner.js';
 import { GuestWatcher } from './watch.js';
 
@@ -73,6 +74,17 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const intents = new Intents(Math.max(10_000, config.openvz.pollInterval * 2));
   const watcher = new GuestWatcher(host, driver, intents, inventory, notify, log);
   watcher.start();
+  const pressure = driver.failCounts
+    ? new PressurePoller({
+        host,
+        read: (signal) => driver.failCounts!(signal),
+        guests: () => inventory.guests,
+        publish: (n) => notify.publish(n),
+        log: log.child({ poller: 'pressure' }),
+        intervalMs: config.openvz.pollInterval,
+      })
+    : undefined;
+  pressure?.start();
   // Cancels that arrive before their job is running here (a race with pick-up) are remembered.
   const early = new Map<string, number>();
   const runner = new JobRunner({
@@ -118,6 +130,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     async close(graceMs = config.worker.shutdownGrace) {
       clearInterval(beat);
       watcher.stop();
+      pressure?.stop();
       inventory.stop();
       const finished = await Promise.race([
         worker.close().then(() => true),

@@ -169,4 +169,37 @@ describe('alerts', () => {
     const allowed = await p.run('/vps start web-2', { user: 'alice' });
     expect(allowed.jobId).toBeDefined();
   });
+
+  it('/vps silence mutes one guest’s alerts for a while, and says until when', async () => {
+    await waitUntil(() => p.host('vz-1').ctl.isRunning(102), 10_000, 'web-2 running');
+    const r = await p.run('/vps silence host=vz-1 guest=web-2 for=30m reason="migration"', { user: 'alice' });
+    expect(r.text).toMatch(/Alerts for web-2 on vz-1 are muted for 30m, until \d{4}-.*\(migration\)/);
+    const before = events.length;
+    await p.host('vz-1').ctl.crash(102);
+    await sleep(1_500);
+    expect(events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
+    expect((await p.run('/vps silence for=1h', { user: 'alice' })).text).toContain('silence needs host=NAME');
+  });
+
+  it('the daily digest: capacity and the last day’s incidents, claimed once per day', async () => {
+    const { claimDigest, digestBlocks } = await import('../../src/alerts/digest.js');
+    const now = Date.UTC(2026, 10, 25, 9, 0);
+    expect(await claimDigest(p.core.redis, p.core.keys, '08:00', Date.UTC(2026, 10, 25, 7, 59))).toBe(false);
+    expect(await claimDigest(p.core.redis, p.core.keys, '08:00', now)).toBe(true);
+    expect(await claimDigest(p.core.redis, p.core.keys, '08:00', now + 60_000)).toBe(false);
+    const blocks = JSON.stringify(
+      await digestBlocks({
+        config: p.config,
+        fleet: p.core.fleet,
+        store: p.core.alerts,
+        redis: p.core.redis,
+        keys: p.core.keys,
+        now: Date.now(),
+      }),
+    );
+    expect(blocks).toContain('vpsops daily digest');
+    expect(blocks).toContain('RAM');
+    expect(blocks).toMatch(/Incidents in the last 24 h\*: \d+ open, \d+ resolved/);
+    expect(blocks).toContain('web-1 (101) crashed on vz-1');
+  });
 });

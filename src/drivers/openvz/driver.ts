@@ -7,6 +7,7 @@ import { humanDuration } from '../human.js';
 import { diffGuests, pause } from '../poll-events.js';
 import type {
   CreateSpec,
+  FailCount,
   Guest,
   GuestEvent,
   GuestState,
@@ -20,7 +21,7 @@ import type {
   Snapshot,
 } from '../types.js';
 import { nextCtid, planCreate, planResize } from './plan.js';
-import { readHostCapacity, readKernelVersion } from './proc.js';
+import { readBeancounters, readHostCapacity, readKernelVersion } from './proc.js';
 import { type DriverLogger, silentLogger, type VzCall, VzRunner } from './runner.js';
 import { SnapshotOps } from './snapshot-ops.js';
 import { checkCtid } from './validate.js';
@@ -110,6 +111,21 @@ export class OpenVzDriver implements Hypervisor {
 
   list(signal?: AbortSignal): Promise<Guest[]> {
     return this.vz.list([], signal);
+  }
+
+  /** Fail counters of every running container from `<procRoot>/user_beancounters` (not the host's `0`). */
+  async failCounts(signal?: AbortSignal): Promise<FailCount[]> {
+    const out: FailCount[] = [];
+    for (const [guestId, rows] of await readBeancounters(this.procRoot)) {
+      if (guestId === '0') continue;
+      for (const [resource, bc] of rows) {
+        const row: FailCount = { guestId, resource, failcnt: bc.failcnt, held: bc.held };
+        if (Number.isFinite(bc.limit)) row.limit = bc.limit;
+        out.push(row);
+      }
+    }
+    signal?.throwIfAborted();
+    return out;
   }
 
   async start(id: string, ctx: OpContext = {}): Promise<void> {

@@ -5,6 +5,7 @@ import { usage } from '../../../src/core/operation.js';
 const REQUIRED = [
   'help',
   'alerts',
+  'silence',
   'maintenance',
   'approve',
   'deny',

@@ -1,0 +1,125 @@
+/**
+ * Resource pressure from a simulated OpenVZ host with its real worker: a growing failcnt in
+ * /proc/user_beancounters raises a warning naming the container and the resource, a further
+ * growth updates that same alert, a count from before the worker started raises nothing, and ten
+ * quiet minutes resolve it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogue } from '../../jobs/index.js';
+import { type AlertEvent, AlertManager } from '../../src/alerts/manager.js';
+import { createLogger } from '../../src/log.js';
+import { Notifier } from '../../src/notify/notifier.js';
+import { captureLog, type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
+import { useRedis } from '../helpers/redis.js';
+
+const redis = useRedis();
+let p: Pipeline;
+let manager: AlertManager;
+let notifier: Notifier;
+const events: AlertEvent[] = [];
+/** Added to the manager's clock, to let ten quiet minutes pass. */
+let shiftMs = 0;
+
+const FP = 'pressure:vz-1:101:physpages';
+
+beforeAll(async () => {
+  p = await startPipeline({
+    redisUrl: redis.url,
+    notifier: false,
+    hosts: {
+      'vz-1': {
+        containers: [
+          { ctid: 101, name: 'web-1', running: true },
+          { ctid: 102, name: 'web-2', running: true },
+        ],
+        worker: false,
+      },
+    },
+  });
+  // A count from before the worker starts is history, not pressure.
+  await p.host('vz-1').ctl.bumpFailcnt(102, 'numproc', 7);
+  await p.host('vz-1').start();
+  manager = new AlertManager({
+    store: p.core.alerts,
+    fleet: p.core.fleet,
+    config: p.config,
+    log: captureLog('silent').logger,
+    emit: async (e) => {
+      events.push(e);
+    },
+    now: () => Date.now() + shiftMs,
+  });
+  notifier = new Notifier({
+    redisUrl: p.config.redis.url,
+    prefix: p.config.redis.prefix,
+    catalogue,
+    sink: p.sink,
+    log: createLogger('error'),
+    alerts: manager,
+  });
+  notifier.start();
+  await waitUntil(async () => (await p.core.fleet.inventories(['vz-1'])).get('vz-1'), 10_000, 'inventory');
+  // Let the poller (every 300 ms here) take its baseline.
+  await sleep(900);
+}, 60_000);
+afterAll(async () => {
+  await notifier?.close();
+  await p?.close();
+});
+
+const about = (fp: string) => events.filter((e) => e.state.fingerprint === fp);
+const waitEvent = (fp: string, ok: (e: AlertEvent) => boolean, what: string) =>
+  waitUntil(() => about(fp).find(ok), 10_000, what).catch((err) => {
+    throw new Error(
+      `${err}; events: ${events.map((e) => `${e.state.fingerprint} ${e.state.status} ${e.state.count}`).join(', ')}`,
+    );
+  });
+
+describe('resource pressure', () => {
+  it('a growing physpages failcnt raises a warning naming the container and the resource', async () => {
+    await p.host('vz-1').ctl.bumpFailcnt(101, 'physpages', 5);
+    const e = await waitEvent(FP, (x) => x.state.status === 'open', 'the pressure alert');
+    expect(e.state).toMatchObject({
+      kind: 'pressure',
+      severity: 'warning',
+      host: 'vz-1',
+      guest: 'web-1',
+      count: 1,
+      title: 'web-1 (101) on vz-1 hit its physpages limit',
+      details: { Resource: 'physpages', Failcnt: '5' },
+    });
+    expect(e.state.text).toBe(
+      'web-1 (101) on vz-1: physpages failcnt grew by 5 to 5 since the last check: the container was refused memory and is being swapped.',
+    );
+    const warned = p.host('vz-1').log.entries.find((l) => l.msg === 'guest under resource pressure');
+    expect(warned).toMatchObject({ guest: '101', resource: 'physpages', failcnt: 5, grewBy: 5 });
+  });
+
+  it('growing again updates the same alert', async () => {
+    await p.host('vz-1').ctl.bumpFailcnt(101, 'physpages', 3);
+    const e = await waitEvent(FP, (x) => x.state.count === 2, 'the second raise');
+    expect(new Set(about(FP).map((x) => x.state.firstAt)).size).toBe(1);
+    expect(e.state.status).toBe('open');
+    expect(e.state.text).toContain('physpages failcnt grew by 3 to 8');
+    expect(e.state.details).toEqual({ Resource: 'physpages', Failcnt: '8' });
+  });
+
+  it('a failcnt that was already there when the worker started raises nothing; growth from it does', async () => {
+    await sleep(900);
+    const kinds = () => events.filter((e) => e.state.kind === 'pressure').map((e) => e.state.fingerprint);
+    expect(kinds()).toEqual([FP, FP]);
+    await p.host('vz-1').ctl.bumpFailcnt(102, 'numproc', 1);
+    const e = await waitEvent('pressure:vz-1:102:numproc', (x) => x.state.status === 'open', 'numproc');
+    expect(e.state.title).toBe('web-2 (102) on vz-1 hit its numproc limit');
+    expect(e.state.text).toContain('numproc failcnt grew by 1 to 8 since the last check');
+  });
+
+  it('ten minutes without growth resolve it', async () => {
+    await manager.evaluate();
+    expect(about(FP).at(-1)!.state.status).toBe('open');
+    shiftMs = 11 * 60_000;
+    await manager.evaluate();
+    const e = await waitEvent(FP, (x) => x.state.status === 'resolved', 'the resolution');
+    expect(e.note).toBe('resolved: no physpages failures for 10m');
+  });
+});
