@@ -55,8 +55,15 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     const jobKey = o.env.VPSOPS_JOB_KEY ?? randomBytes(32).toString('hex');
     const env = { VPSOPS_CONFIG: configFile, REDIS_URL: redis.url, VPSOPS_JOB_KEY: jobKey };
     const config = loadConfig({ env: { ...o.env, ...env }, file: configFile });
-    const worker = startWorkerChild(HOST, env, join(dir, `worker-${HOST}.log`));
+    let worker = startWorkerChild(HOST, env, join(dir, `worker-${HOST}.log`));
     stack.push(() => worker.stop(10_000));
+    // `/sim worker stop|start`: the host goes silent, then reports again.
+    const workerControl = {
+      stop: () => worker.stop(10_000),
+      start: () => {
+        worker = startWorkerChild(HOST, env, join(dir, `worker-${HOST}.log`));
+      },
+    };
     const kvmLog = join(dir, `worker-${KVM_HOST}.log`);
     const kvm = startWorkerChild(KVM_HOST, env, kvmLog);
     stack.push(() => kvm.stop(10_000));
@@ -80,7 +87,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
       input: o.input,
       output: o.output,
       tty: o.tty,
-      extra: { sim: simCommand(sim.dir) },
+      extra: { sim: simCommand(sim.dir, workerControl) },
       onReady: () => {
         say(`Ready: OpenVZ host ${HOST} (simulated) with ${DEMO_CONTAINERS.length} containers. Logs: ${dir}`);
         if (kvmUp)
@@ -129,12 +136,25 @@ async function lastLine(file: string): Promise<string> {
   return (lines.at(-1) ?? 'it did not report; see its log').replace(/^vpsops: /, '');
 }
 
-function simCommand(dir: string) {
+type WorkerControl = { stop(): Promise<unknown>; start(): void };
+
+const SIM_USAGE =
+  '/sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms> · /sim worker stop|start';
+
+function simCommand(dir: string, worker: WorkerControl) {
   const ctl = simControl(dir);
   return {
-    help: 'simulate trouble: /sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms>',
+    help: `simulate trouble: ${SIM_USAGE}`,
     run: async (words: string[]) => {
       try {
+        if (words[0] === 'worker' && words[1] === 'stop') {
+          await worker.stop();
+          return `The worker of ${HOST} stopped: it goes silent once its heartbeat expires.`;
+        }
+        if (words[0] === 'worker' && words[1] === 'start') {
+          worker.start();
+          return `The worker of ${HOST} is starting again.`;
+        }
         return await simRun(ctl, words);
       } catch (err) {
         // The simulator refuses e.g. to crash a stopped container; say so in its own words.
@@ -157,5 +177,5 @@ async function simRun(ctl: ReturnType<typeof simControl>, [what, a, b, c]: strin
     await ctl.setDelay(a, Number(b));
     return `vzctl ${a} now takes ${b} ms.`;
   }
-  return 'Usage: /sim crash <ctid> · /sim failcnt <ctid> <resource> <n> · /sim delay <action> <ms>';
+  return `Usage: ${SIM_USAGE}`;
 }

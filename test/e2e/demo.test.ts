@@ -158,4 +158,20 @@ describe('vpsops demo', () => {
     demo.send('/vps status db-1');
     await demo.waitFor(/db-1 \(103\) on vz-1[\s\S]*running/);
   });
+
+  it('alerts at the terminal: a crash with how to start it, a silent host and its return', async () => {
+    demo.mark();
+    demo.send('/sim crash 102');
+    await demo.waitFor(
+      /🚨 web-2 \(102\) crashed on vz-1[\s\S]*↳ \/vps start web-2@vz-1 starts it again/,
+      15_000,
+    );
+    demo.send('/vps start web-2@vz-1');
+    await demo.waitFor(/↳ resolved: web-2 is running again/, 15_000);
+    demo.mark();
+    demo.send('/sim worker stop');
+    await demo.waitFor(/🚨 host vz-1 is not reporting since/, 30_000);
+    demo.send('/sim worker start');
+    await demo.waitFor(/↳ vz-1 is reporting again after/, 30_000);
+  }, 90_000);
 });

@@ -135,7 +135,12 @@ export class TerminalChat implements NotifySink {
   /** Alerts are for everyone at the terminal, as they arrive. */
   async alert(e: AlertEvent): Promise<void> {
     const body = renderBlocks(alertBlocks(e.state, Date.now()).filter((b) => b.type !== 'actions'));
-    this.screen.print(`${body}${e.note ? `\n  ↳ ${e.note}` : ''}`);
+    // The Start button of a crash, as the command it stands for.
+    const start =
+      e.state.status === 'open' && e.state.kind === 'crash' && e.state.guest
+        ? `\n  ↳ /vps start ${e.state.guest}@${e.state.host} starts it again`
+        : '';
+    this.screen.print(`${body}${e.note ? `\n  ↳ ${e.note}` : ''}${start}`);
   }
 
   async guest(n: GuestNotice): Promise<void> {
