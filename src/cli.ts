@@ -34,7 +34,8 @@ const DEMO_HELP = `Usage: vpsops demo [--as USER] [--state-dir DIR]
 
 Starts a private redis-server on a free port (unless REDIS_URL is set), a worker for a simulated
 OpenVZ host with a few containers, and a prompt where you type /vps commands as USER (default
-alice; /as <user> switches). /sim crash <ctid> makes a container die, /sim worker stop|start silences the host. Ctrl-C or /quit ends it.
+alice; /as <user> switches). /sim crash <ctid> makes a container die, /sim worker stop|start
+silences the host and brings it back. Ctrl-C or /quit ends it.
 State and logs go to DIR (default .vpsops-demo in the package); it is emptied at start.`;
 
 async function main(argv: string[]): Promise<void> {

@@ -8,10 +8,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertEvent, AlertManager } from '../../src/alerts/manager.js';
+import { AlertStore } from '../../src/alerts/store.js';
 import { KvmDriver, type KvmDriverOptions } from '../../src/drivers/kvm/index.js';
 import type { Guest, GuestEvent } from '../../src/drivers/types.js';
+import { createLogger } from '../../src/log.js';
+import { FleetStore } from '../../src/queue/fleet.js';
+import { Keys } from '../../src/queue/keys.js';
+import { testConfig } from '../helpers/config.js';
 import { opError } from '../helpers/op-error.js';
+import { useRedis } from '../helpers/redis.js';
+
+const redisServer = useRedis();
 
 const URI = 'qemu:///system';
 const MiB = 1024 ** 2;
@@ -229,6 +239,34 @@ describe('events', () => {
       expect(crash.reason).toBe('Failed');
       expect(Date.now() - killedAt).toBeLessThan(5_000);
       expect(await guest(LIFE)).toMatchObject({ state: 'crashed' });
+      // The worker's notice of this very event becomes a critical crash alert at the bot.
+      const alerts: AlertEvent[] = [];
+      const config = testConfig({ redis: { url: redisServer.url }, hosts: { 'kvm-sys': { kind: 'kvm' } } });
+      const r = new Redis(redisServer.url);
+      try {
+        const manager = new AlertManager({
+          store: new AlertStore(r, new Keys('vpsops')),
+          fleet: new FleetStore(r, new Keys('vpsops')),
+          config,
+          log: createLogger('silent'),
+          emit: async (e) => {
+            alerts.push(e);
+          },
+        });
+        await manager.onGuest({
+          kind: 'guest',
+          host: 'kvm-sys',
+          guestId: crash.guestId,
+          guestName: LIFE,
+          event: crash.type,
+          at: crash.at,
+          ...(crash.reason ? { reason: crash.reason } : {}),
+        });
+        expect(alerts[0]?.state).toMatchObject({ kind: 'crash', severity: 'critical', guest: LIFE });
+        expect(alerts[0]?.state.text).toContain('(Failed)');
+      } finally {
+        await r.quit();
+      }
     } finally {
       await w.stop();
     }
