@@ -202,4 +202,17 @@ describe('alerts', () => {
     expect(blocks).toMatch(/Incidents in the last 24 h\*: \d+ open, \d+ resolved/);
     expect(blocks).toContain('web-1 (101) crashed on vz-1');
   });
+
+  it('a job that fails for good raises an alert that also goes to the requester’s thread', async () => {
+    await waitUntil(async () => !(await p.host('vz-1').ctl.isRunning(101)), 10_000, 'web-1 stopped');
+    await p
+      .host('vz-1')
+      .ctl.inject({ action: 'start', ctid: 101, exitCode: 1, stderr: 'Unable to start: boom', times: 1 });
+    const r = await p.run('/vps start web-1', { user: 'alice' });
+    expect((await p.sink.final(r.jobId!)).view.phase).toBe('failed');
+    const e = await waitEvent(`job-failed:vz-1:${r.jobId}`, () => true, 'the failed-job alert');
+    expect(e.jobRequestId).toBe(r.jobId);
+    expect(e.state).toMatchObject({ kind: 'job-failed', severity: 'warning' });
+    expect(e.state.text).toContain(`Job ${r.jobId} (start web-1 (101), asked by alice) failed`);
+  });
 });
