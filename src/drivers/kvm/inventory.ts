@@ -93,10 +93,9 @@ export class Inventory {
             // XML details are cached as on the virsh path; the state is read every scan.
             const cached = this.meta.get(name);
             const fresh = cached && now - cached.at <= META_TTL_MS ? cached : undefined;
-            const [info, xml] = await Promise.all([
-              c.domainGetInfo(d),
-              fresh ? undefined : c.domainGetXMLDesc(d),
-            ]);
+            const [info, xml] = fresh
+              ? [await c.domainGetInfo(d), undefined]
+              : await Promise.all([c.domainGetInfo(d), c.domainGetXMLDesc(d)]);
             if (xml !== undefined) this.meta.set(name, { info: readDomainXml(xml), at: now });
             return guestFromInfo(name, info, this.meta.get(name)?.info);
           } catch (err) {
@@ -108,7 +107,10 @@ export class Inventory {
       );
       const names = new Set(guests.map((g) => g?.id));
       for (const name of this.meta.keys()) if (!names.has(name)) this.meta.delete(name);
-      return guests.filter((g): g is Guest => g !== undefined).sort((a, b) => a.id.localeCompare(b.id));
+      // Plain code-unit order: localeCompare cost milliseconds per thousand guests on every scan.
+      return guests
+        .filter((g): g is Guest => g !== undefined)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     });
   }
 }
