@@ -111,6 +111,30 @@ const BATCH = 200;
 /** A request's chat message is posted soon after its command: how far around an entry to look. */
 const LINK_WINDOW_MS = 10 * 60_000;
 
+/** The stream fields of an entry: a few flat ones for redis-cli readers, and the whole as `data`. */
+export function auditFields(e: AuditEntry): string[] {
+  const fields: string[] = ['type', e.type, 'at', String(e.at)];
+  if ('user' in e) fields.push('user', e.user);
+  if ('target' in e && e.target !== undefined) fields.push('target', e.target);
+  if ('host' in e && e.host !== undefined) fields.push('host', e.host);
+  if (e.requestId !== undefined) fields.push('requestId', e.requestId);
+  fields.push('data', JSON.stringify(e));
+  return fields;
+}
+
+/** The sentence of a failed audit write: nothing was done. */
+export function auditWriteError(err: unknown): OpError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new OpError(
+    'INTERNAL',
+    `The audit trail could not be written, so nothing was done: ${why}. Check Redis.`,
+    {
+      cause: err,
+      detail: why,
+    },
+  );
+}
+
 export class AuditLog {
   constructor(
     private readonly redis: Redis,
@@ -122,23 +146,13 @@ export class AuditLog {
    * act, since an action nobody can audit must not happen.
    */
   async append(e: AuditEntry): Promise<string> {
-    const fields: string[] = ['type', e.type, 'at', String(e.at)];
-    if ('user' in e) fields.push('user', e.user);
-    if ('target' in e && e.target !== undefined) fields.push('target', e.target);
-    if ('host' in e && e.host !== undefined) fields.push('host', e.host);
-    if (e.requestId !== undefined) fields.push('requestId', e.requestId);
-    fields.push('data', JSON.stringify(e));
+    const fields = auditFields(e);
     try {
       const id = await this.redis.xadd(this.keys.audit, '*', ...fields);
       if (!id) throw new Error('XADD returned no id');
       return id;
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new OpError(
-        'INTERNAL',
-        `The audit trail could not be written, so nothing was done: ${why}. Check Redis.`,
-        { cause: err, detail: why },
-      );
+      throw auditWriteError(err);
     }
   }
 

@@ -8,7 +8,7 @@ import { MaintenanceCache } from '../alerts/maintenance-cache.js';
 import type { AlertStore } from '../alerts/store.js';
 import { ApprovalFlow } from '../approvals/flow.js';
 import type { ApprovalStore } from '../approvals/store.js';
-import type { CommandEntry } from '../audit/log.js';
+import { auditFields, type CommandEntry } from '../audit/log.js';
 import { escapeMrkdwn, section } from '../chat/blocks.js';
 import { errorReply, infoReply } from '../chat/messages.js';
 import type { Config } from '../config/schema.js';
@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import type { FleetStore } from '../queue/fleet.js';
 import type { InventorySource } from '../queue/inventory-cache.js';
 import type { JobStore } from '../queue/jobs.js';
+import { Keys } from '../queue/keys.js';
 import type { NotifyPublisher } from '../queue/notify.js';
 import type { AuditSink } from './access.js';
 import { admissionProblem, claimRetry, prepareArgs, retryable } from './dispatch-helpers.js';
@@ -23,9 +24,9 @@ import { buildRequest, submit, targetLabel } from './enqueue.js';
 import { OpError, toOpError } from './errors.js';
 import { parseCommand } from './grammar.js';
 import type { OperationDef, ResolvedTarget } from './operation.js';
-import { limitKind, type PeopleLimits } from './people-limits.js';
+import { type LimitKind, limitKind, type PeopleLimits } from './people-limits.js';
 import { type AccessPolicy, isShrink, type Subject } from './policy.js';
-import { checkDecision, checkLimits, hiddenGuest, visibleInventory } from './policy-checks.js';
+import { checkDecision, hiddenGuest, visibleInventory } from './policy-checks.js';
 import type { Reply } from './reply.js';
 import { resolveTarget } from './resolve.js';
 import type { BotServices } from './services.js';
@@ -67,9 +68,11 @@ export class Dispatcher {
   readonly approvals: ApprovalFlow;
   private readonly now: () => number;
   private maintenance: MaintenanceCache | undefined;
+  private readonly auditKey: string;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.now = deps.now ?? Date.now;
+    this.auditKey = new Keys(deps.config.redis.prefix).audit;
     const guestIndex = deps.guestIndex ?? deps.fleet;
     this.approvals = new ApprovalFlow({
       store: deps.approvals,
@@ -136,7 +139,6 @@ export class Dispatcher {
     const { op } = cmd;
     entry.op = op.name;
     const who = subject(input);
-    await checkLimits(this.deps.limits, limitKind(op), input);
     // The verb first (channel lists, no role at all), before resolution could reveal anything.
     // Help is always answered: it lists what the caller may run, which may be nothing.
     if (op.name !== 'help') checkDecision(this.deps.access.decide({ ...who, op }));
@@ -158,7 +160,7 @@ export class Dispatcher {
       await this.checkMaintenance(who, scope);
     const args = prepareArgs(cmd, this.deps.config);
     if (!live) {
-      await this.audit(input, entry, 'answered');
+      await this.audit(input, entry, 'answered', undefined, limitKind(op));
       if (op.name === 'maintenance') this.maintenance?.invalidate();
       return await op.answer!({
         target,
@@ -190,7 +192,7 @@ export class Dispatcher {
     const over = await admissionProblem(this.deps, op, request);
     const { access } = this.deps;
     if (!over && !access.needsApproval(op, { shrink })) {
-      await this.audit(input, entry, 'queued');
+      await this.audit(input, entry, 'queued', undefined, limitKind(op));
       return submit(this.deps, request, op);
     }
     const why =
@@ -202,7 +204,7 @@ export class Dispatcher {
             ? 'the resize shrinks the guest'
             : `the access policy requires approval for ${op.name}`;
     entry.approvalId = request.id;
-    await this.audit(input, entry, 'approval-requested');
+    await this.audit(input, entry, 'approval-requested', undefined, limitKind(op));
     const cardChannel = access.approvalsChannel ?? input.channel;
     const r = await this.approvals.request({
       request,
@@ -247,13 +249,18 @@ export class Dispatcher {
     return g ? isShrink(g, request.args as { vcpus?: number; memory?: number; disk?: number }) : false;
   }
 
+  /**
+   * Appends the command's audit entry. With `kind`, the person's and the channel's rate limits are
+   * counted in the same round trip, and nothing is appended (RATE_LIMITED) when they are over.
+   */
   private async audit(
     input: CommandInput,
     entry: Partial<CommandEntry>,
     outcome: CommandEntry['outcome'],
     e?: OpError,
+    kind?: LimitKind,
   ): Promise<void> {
-    await this.deps.audit.append({
+    const record = {
       type: 'command',
       at: this.now(),
       user: input.user,
@@ -263,7 +270,11 @@ export class Dispatcher {
       ...(input.channel ? { channel: input.channel } : {}),
       ...entry,
       ...(e ? { reason: e.userMessage, code: e.code } : {}),
-    } as CommandEntry);
+    } as CommandEntry;
+    const limits = this.deps.limits;
+    if (kind && limits)
+      return limits.takeAndAudit(kind, input.user, input.channel, this.auditKey, auditFields(record));
+    await this.deps.audit.append(record);
   }
 
   /** A refusal is audited too; if even that fails, say so instead. */

@@ -3,16 +3,7 @@ import type { Inventory } from '../queue/fleet.js';
 import type { InventorySource } from '../queue/inventory-cache.js';
 import { OpError } from './errors.js';
 import type { ResolvedTarget } from './operation.js';
-import type { LimitKind, PeopleLimits } from './people-limits.js';
 import type { Decision } from './policy.js';
-
-export async function checkLimits(
-  limits: PeopleLimits | undefined,
-  kind: LimitKind,
-  input: { user: string; channel?: string },
-): Promise<void> {
-  await limits?.take(kind, input.user, input.channel);
-}
 
 /** Throws DENIED with the rule that denied; a guest out of scope reads like an unknown one. */
 export function checkDecision(d: Decision, target?: ResolvedTarget): void {
