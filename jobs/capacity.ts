@@ -12,18 +12,19 @@ const MAX_HOST_SECTIONS = 45;
 export default defineOperation({
   name: 'capacity',
   summary: 'How far each host is overcommitted: CPU, RAM and disk against the policy',
-  target: 'none',
+  target: 'host',
+  targetOptional: true,
   args: {
-    host: name({ hint: 'HOST', help: 'only this host' }),
+    host: name({ hint: 'HOST', help: 'only this host (same as naming it after capacity)' }),
   },
   risk: 'read',
   timeoutMs: 5_000,
   retryable: true,
-  examples: ['/vps capacity', '/vps capacity host=vz-1'],
-  async answer({ args, services, config }) {
+  examples: ['/vps capacity', '/vps capacity vz-1'],
+  async answer({ args, target, services, config }) {
     // Hosts the caller may not see do not exist for them, also when named.
     const visible = services.hostNames.filter((h) => !services.visible || services.visible(h));
-    const names = resolveHostArg(args.host as string | undefined, visible);
+    const names = resolveHostArg((target.host ?? args.host) as string | undefined, visible);
     if (names.length === 0) {
       return infoReply('No hosts to show', [context('No hosts are configured that you may see.')]);
     }

@@ -105,7 +105,8 @@ export async function resolveTarget(
     case 'new-guest':
       return resolveNewGuest(cmd, ctx);
     case 'host':
-      return { kind: 'host', host: checkHost(word!, ctx.hostNames) };
+      // An optional host (`/vps capacity [host]`): without one, the operation covers every host.
+      return word === undefined ? { kind: 'host' } : { kind: 'host', host: checkHost(word, ctx.hostNames) };
     case 'job':
     case 'verb':
       return word === undefined ? { kind: op.target } : { kind: op.target, word };

@@ -150,11 +150,13 @@ describe('/vps capacity', () => {
     );
   });
 
-  it('answers for one host', async () => {
-    const { reply, text } = await ask(open, '/vps capacity host=kvm-a');
-    expect(reply.text).toBe('Capacity: 0 critical · 0 warning · 1 host');
-    expect(text).toContain('kvm-a · kvm');
-    expect(text).not.toContain('vz-1');
+  it('answers for one host, named after the verb or as host=', async () => {
+    for (const cmd of ['/vps capacity kvm-a', '/vps capacity host=kvm-a']) {
+      const { reply, text } = await ask(open, cmd);
+      expect(reply.text).toBe('Capacity: 0 critical · 0 warning · 1 host');
+      expect(text).toContain('kvm-a · kvm');
+      expect(text).not.toContain('vz-1');
+    }
   });
 
   it('follows countStopped: without the stopped container vz-1 is within its RAM', async () => {
@@ -175,6 +177,7 @@ describe('/vps capacity', () => {
     const hidden = await ask(d, '/vps capacity host=kvm-a', 'bob');
     expect(hidden.reply.ok).toBe(false);
     expect(hidden.reply.code).toBe('HOST_NOT_FOUND');
+    expect((await ask(d, '/vps capacity kvm-a', 'bob')).reply.ok).toBe(false);
     expect(hidden.text).not.toContain('kvm-a ·');
   });
 
