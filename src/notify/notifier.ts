@@ -73,6 +73,11 @@ export class Notifier {
       connection: this.connection,
       prefix: this.o.prefix,
       concurrency: 1,
+      // A notice takes milliseconds; when a bot dies holding one, another bot should get it back in
+      // seconds, not after BullMQ's default 30 s lock.
+      lockDuration: 5_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 5,
     });
     this.worker.on('error', (err) => this.o.log.error({ err }, 'notifier queue error'));
   }

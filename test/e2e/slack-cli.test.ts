@@ -140,14 +140,23 @@ describe('a bot killed mid-job', () => {
         standin
           .history('C0KILL')
           .find((m) => messageText(m).includes('start') && messageText(m).includes('web-1'));
-      await waitUntil(find, 30_000, 'the job message');
+      const posted = await waitUntil(find, 30_000, 'the job message');
+      // Kill it once it has recorded the message's ts: a bot killed between Slack's answer and that
+      // write (a millisecond) would leave the next bot to post the message again.
+      const id = /job `(\w+)`/.exec(messageText(posted))![1]!;
+      await waitUntil(
+        async () => (await pipe.core.redis.hget(`vpsops:slack:msg:${id}`, 'ts')) ?? undefined,
+        10_000,
+        'the ts recorded',
+      );
       first.child.kill('SIGKILL');
       await first.child;
       const second = await spawnBot();
       try {
+        // A notice the killed bot held comes back when its lock expires (seconds).
         const done = await waitUntil(
           () => (messageText(find()!).includes('done') ? find() : undefined),
-          20_000,
+          40_000,
           'done after the kill',
         );
         expect(done!.edits).toBeGreaterThanOrEqual(1);

@@ -55,14 +55,15 @@ type Waiter = { check: () => boolean };
 
 /** Polls `check` until it returns something other than undefined/false, or throws after `timeoutMs`. */
 export async function waitUntil<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeoutMs: number,
   what: string,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v !== undefined && v !== false) return v;
+    // null is "not yet" too (a Redis read of a key not written yet).
+    if (v !== undefined && v !== null && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(25);
   }
