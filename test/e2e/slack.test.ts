@@ -36,7 +36,9 @@ beforeAll(async () => {
           { ctid: 302, name: 'line-2', running: false },
           { ctid: 303, name: 'line-3', running: false },
         ],
-        delays: { start: 2_000 },
+        // Long enough that the third start is still second in line when its message is posted,
+        // even when the channel's post budget makes that wait a few seconds.
+        delays: { start: 5_000 },
         workerConfig: { worker: { concurrency: 1 } },
       },
     },
@@ -114,11 +116,11 @@ describe('queue position', () => {
           (c) =>
             JSON.stringify(c.args).includes(id) && JSON.stringify(c.args).includes('queued (position 2)'),
         ),
-      10_000,
+      20_000,
       'queued (position 2) in the message',
     );
-    await s.waitJobMessage(id, (m) => messageText(m).includes('done'), { timeoutMs: 20_000, what: 'done' });
-  });
+    await s.waitJobMessage(id, (m) => messageText(m).includes('done'), { timeoutMs: 30_000, what: 'done' });
+  }, 60_000);
 });
 
 describe('request verification', () => {
