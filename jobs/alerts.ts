@@ -1,10 +1,9 @@
+import { SEVERITY_ICON } from '../src/chat/alert-card.js';
 import { context, escapeMrkdwn, section, sectionsOf } from '../src/chat/blocks.js';
 import { infoReply } from '../src/chat/messages.js';
 import { OpError } from '../src/core/errors.js';
 import { defineOperation } from '../src/core/operation.js';
 import { formatDuration } from '../src/core/units.js';
-
-const ICON = { info: 'ℹ️', warning: '⚠️', critical: '🚨' } as const;
 
 export default defineOperation({
   name: 'alerts',
@@ -31,7 +30,7 @@ export default defineOperation({
       ]
         .filter(Boolean)
         .join(', ');
-      return `${ICON[a.severity]} *${escapeMrkdwn(a.title)}* · for ${formatDuration(Math.max(0, now - a.openedAt))}${notes ? ` · ${notes}` : ''} · \`${a.fingerprint}\``;
+      return `${SEVERITY_ICON[a.severity]} *${escapeMrkdwn(a.title)}* · for ${formatDuration(Math.max(0, now - a.openedAt))}${notes ? ` · ${notes}` : ''} · \`${a.fingerprint}\``;
     });
     const maint = windows
       .filter((w) => visible(w.host))

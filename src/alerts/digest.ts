@@ -3,7 +3,9 @@
  * ratios and the incidents of the last 24 hours (what is still open, and what opened and cleared).
  * A Redis key per day makes it one message however many bot replicas or restarts there are.
  */
+
 import type { Redis } from 'ioredis';
+import { SEVERITY_ICON } from '../chat/alert-card.js';
 import { type Block, context, header, section, sectionsOf } from '../chat/blocks.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../core/units.js';
@@ -15,7 +17,6 @@ import type { AlertStore } from './store.js';
 import type { AlertState } from './types.js';
 
 const DAY = 24 * 3600_000;
-const ICON = { info: 'ℹ️', warning: '⚠️', critical: '🚨' } as const;
 
 /** The digest's blocks for the day ending at `now`. */
 export async function digestBlocks(o: {
@@ -49,7 +50,7 @@ export async function digestBlocks(o: {
   const open = recent.filter((a) => a.status === 'open');
   const cleared = recent.filter((a) => a.status === 'resolved');
   const row = (a: AlertState) =>
-    `${ICON[a.severity]} ${a.title}${a.count > 1 ? ` (${a.count}×)` : ''}${a.status === 'resolved' ? `, resolved after ${formatDuration(Math.max(0, (a.resolvedAt ?? o.now) - a.openedAt))}` : ''}`;
+    `${SEVERITY_ICON[a.severity]} ${a.title}${a.count > 1 ? ` (${a.count}×)` : ''}${a.status === 'resolved' ? `, resolved after ${formatDuration(Math.max(0, (a.resolvedAt ?? o.now) - a.openedAt))}` : ''}`;
   return [
     header(`vpsops daily digest · ${new Date(o.now).toISOString().slice(0, 10)}`),
     section('*Capacity*'),

@@ -13,15 +13,12 @@ import {
   escapeMrkdwn,
   fieldsOnly,
   section,
+  slackDate,
   userRef,
 } from './blocks.js';
 
-const ICON = { info: 'ℹ️', warning: '⚠️', critical: '🚨' } as const;
-
-function when(ms: number): string {
-  const iso = new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso}>`;
-}
+/** The icon of each severity, wherever alerts are listed. */
+export const SEVERITY_ICON = { info: 'ℹ️', warning: '⚠️', critical: '🚨' } as const;
 
 /** The Slack message key of an alert episode (one message from first raise to resolution). */
 export function alertKey(s: Pick<AlertState, 'fingerprint' | 'firstAt'>): string {
@@ -31,19 +28,19 @@ export function alertKey(s: Pick<AlertState, 'fingerprint' | 'firstAt'>): string
 export function alertBlocks(s: AlertState, now: number): Block[] {
   const open = s.status === 'open';
   const head = open
-    ? `${ICON[s.severity]} *${escapeMrkdwn(s.title)}*`
+    ? `${SEVERITY_ICON[s.severity]} *${escapeMrkdwn(s.title)}*`
     : `✅ *Resolved:* ~${escapeMrkdwn(s.title)}~ after ${formatDuration(Math.max(0, (s.resolvedAt ?? now) - s.openedAt))}`;
-  const fields = [`*Host*\n${s.host}`, `*Since*\n${when(s.openedAt)}`];
+  const fields = [`*Host*\n${s.host}`, `*Since*\n${slackDate(s.openedAt)}`];
   if (s.guest) fields.push(`*Guest*\n${escapeMrkdwn(s.guest)}`);
-  if (s.count > 1) fields.push(`*Seen*\n${s.count} times, last ${when(s.lastAt)}`);
+  if (s.count > 1) fields.push(`*Seen*\n${s.count} times, last ${slackDate(s.lastAt)}`);
   for (const [k, v] of Object.entries(s.details ?? {}))
     fields.push(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`);
   const blocks: Block[] = [section(head), section(escapeMrkdwn(s.text)), fieldsOnly(fields)];
   const notes: string[] = [];
   if (s.flappingSince)
-    notes.push(`flapping since ${when(s.flappingSince)}: changes are muted until it settles`);
+    notes.push(`flapping since ${slackDate(s.flappingSince)}: changes are muted until it settles`);
   if (s.muted) notes.push(s.muted === 'maintenance' ? `${s.host} is in maintenance` : 'silenced');
-  if (s.acked) notes.push(`acknowledged by ${userRef(s.acked.by)} at ${when(s.acked.at)}`);
+  if (s.acked) notes.push(`acknowledged by ${userRef(s.acked.by)} at ${slackDate(s.acked.at)}`);
   if (open) {
     const buttons = [];
     if (s.kind === 'crash' && s.guest)

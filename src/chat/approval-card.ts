@@ -13,14 +13,9 @@ import {
   escapeMrkdwn,
   fieldsOnly,
   section,
+  slackDate,
   userRef,
 } from './blocks.js';
-
-/** `<!date^…>` shows each reader their local time in Slack; the fallback is UTC. */
-function when(ms: number): string {
-  const iso = new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso}>`;
-}
 
 function argsText(args: Record<string, unknown>): string {
   const parts = Object.entries(args)
@@ -35,11 +30,11 @@ function statusLine(r: ApprovalRecord): string {
     case 'pending':
       return `⏳ waiting for ${r.quorum - r.approvals.length} more approval${r.quorum - r.approvals.length === 1 ? '' : 's'}${who ? ` (approved so far by ${who})` : ''}`;
     case 'approved':
-      return `✅ approved by ${who} at ${when(r.approvals.at(-1)?.at ?? r.createdAt)}; job \`${r.request.id}\` is queued`;
+      return `✅ approved by ${who} at ${slackDate(r.approvals.at(-1)?.at ?? r.createdAt)}; job \`${r.request.id}\` is queued`;
     case 'denied':
-      return `⛔ denied by ${userRef(r.denial?.user ?? '?')} at ${when(r.denial?.at ?? r.createdAt)}: ${escapeMrkdwn(r.denial?.reason ?? '')}`;
+      return `⛔ denied by ${userRef(r.denial?.user ?? '?')} at ${slackDate(r.denial?.at ?? r.createdAt)}: ${escapeMrkdwn(r.denial?.reason ?? '')}`;
     case 'expired':
-      return `⌛ expired at ${when(r.expiresAt)}${who ? ` with only ${who}` : ' before anyone approved it'}; nothing ran`;
+      return `⌛ expired at ${slackDate(r.expiresAt)}${who ? ` with only ${who}` : ' before anyone approved it'}; nothing ran`;
     case 'failed':
       return `⚠️ approved by ${who}, but not run: ${escapeMrkdwn(r.failure ?? 'the target changed')}`;
   }
@@ -55,7 +50,7 @@ export function approvalBlocks(r: ApprovalRecord): Block[] {
       `*Requested by*\n${userRef(r.requester)}`,
       `*Why*\n${escapeMrkdwn(r.why)}`,
       `*Arguments*\n${argsText(q.args)}`,
-      `*Expires*\n${when(r.expiresAt)} (${formatDuration(r.expiresAt - r.createdAt)} after the request)`,
+      `*Expires*\n${slackDate(r.expiresAt)} (${formatDuration(r.expiresAt - r.createdAt)} after the request)`,
       `*Approvals*\n${r.approvals.length} of ${r.quorum}`,
     ]),
     section(statusLine(r)),

@@ -107,3 +107,9 @@ export function sectionsOf(lines: string[], max = 2900): SectionBlock[] {
 export function userRef(user: string): string {
   return /^[UW][A-Z0-9]{2,}$/.test(user) ? `<@${user}>` : escapeMrkdwn(user);
 }
+
+/** A time that Slack shows in each reader's own zone (`<!date^…>`), with UTC as the fallback text. */
+export function slackDate(ms: number): string {
+  const iso = new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso}>`;
+}

@@ -167,10 +167,13 @@ export class Dispatcher {
         args,
         user: input.user,
         config: this.deps.config,
+        // Only help lists what the caller may run; no other read needs it worked out.
         services: {
           ...this.services,
           visible,
-          allowedVerbs: new Set(this.deps.access.allowedVerbs(who, this.deps.catalogue.values())),
+          ...(op.name === 'help'
+            ? { allowedVerbs: new Set(this.deps.access.allowedVerbs(who, this.deps.catalogue.values())) }
+            : {}),
         },
         ...(input.channel ? { channel: input.channel } : {}),
         ...(input.usergroups ? { usergroups: input.usergroups } : {}),

@@ -10,6 +10,7 @@ import { AlertStore } from '../alerts/store.js';
 import type { Config } from '../config/schema.js';
 import type { AuditSink } from '../core/access.js';
 import type { OperationDef } from '../core/operation.js';
+import { REQUEST_ID_RE } from '../core/request.js';
 import type { Logger } from '../log.js';
 import { connect } from '../queue/connection.js';
 import { FleetStore } from '../queue/fleet.js';
@@ -51,7 +52,8 @@ export class SlackNotifier {
       budget: new SlackBudget(o.config.slack),
       log,
       onPosted: async (requestId, channel, ts) => {
-        if (!o.audit || !this.workspaceUrl || requestId.startsWith('apr-')) return;
+        // Only jobs have permalinks in the audit trail: approval cards and alerts have other keys.
+        if (!o.audit || !this.workspaceUrl || !REQUEST_ID_RE.test(requestId)) return;
         const permalink = `${this.workspaceUrl.replace(/\/$/, '')}/archives/${channel}/p${ts.replace('.', '')}`;
         await o.audit.append({ type: 'message', at: Date.now(), requestId, channel, permalink });
       },
@@ -77,12 +79,7 @@ export class SlackNotifier {
   }
 
   private async lead(): Promise<void> {
-    const sink = new SlackSink(
-      this.o.outbox,
-      this.o.config.slack.alertsChannel ?? undefined,
-      this.o.config,
-      () => this.flusher.wake(),
-    );
+    const sink = new SlackSink(this.o.outbox, this.o.config, () => this.flusher.wake());
     // The leader alone watches for alerts, so each alert is decided and posted once.
     this.alerts = new AlertManager({
       store: new AlertStore(this.o.redis, this.o.keys),

@@ -4,11 +4,11 @@
  * Jobs started elsewhere (terminal, `vpsops exec`) have no Slack message and are skipped.
  */
 import type { AlertEvent } from '../alerts/manager.js';
+import type { AlertState } from '../alerts/types.js';
 import { alertBlocks, alertChannel, alertKey, alertText } from '../chat/alert-card.js';
 import { approvalBlocks, approvalText } from '../chat/approval-card.js';
 import type { Block } from '../chat/blocks.js';
 import { isFinal, type JobView, jobBlocks, jobText } from '../chat/job-message.js';
-import { guestNoticeText } from '../chat/messages.js';
 import type { Config } from '../config/schema.js';
 import type { RunResult } from '../core/operation.js';
 import { formatDuration } from '../core/units.js';
@@ -24,8 +24,6 @@ export class SlackSink implements NotifySink {
 
   constructor(
     private readonly outbox: SlackOutbox,
-    /** Where guest notices go when no alert manager runs; none: they are only logged. */
-    private readonly alertsChannel: string | undefined,
     private readonly config: Config,
     private readonly wake: () => void,
   ) {}
@@ -66,19 +64,7 @@ export class SlackSink implements NotifySink {
 
   /** An alert's one message, edited as it repeats and resolves; notes go into its thread. */
   async alert(e: AlertEvent): Promise<void> {
-    const channel = alertChannel(this.config, e.state);
-    if (channel) {
-      const key = alertKey(e.state);
-      await this.outbox.updateJob({
-        requestId: key,
-        payload: { text: alertText(e.state), blocks: alertBlocks(e.state, Date.now()) },
-        final: false,
-        channel,
-        user: 'vpsops',
-      });
-      if (e.note)
-        await this.outbox.send({ kind: 'post', channel, payload: { text: e.note }, threadOf: key }, 'lo');
-    }
+    await writeAlert(this.outbox, this.config, e.state, e.note);
     // A failed job's alert goes into the requester's thread too.
     if (e.jobRequestId) {
       const job = await this.outbox.getJob(e.jobRequestId);
@@ -93,12 +79,8 @@ export class SlackSink implements NotifySink {
     this.wake();
   }
 
-  async guest(n: GuestNotice): Promise<void> {
-    if (!this.alertsChannel) return;
-    const text = guestNoticeText(n);
-    await this.outbox.send({ kind: 'post', channel: this.alertsChannel, payload: { text } });
-    this.wake();
-  }
+  /** Guest notices reach Slack as alerts (the notifier hands them to its AlertManager). */
+  async guest(_n: GuestNotice): Promise<void> {}
 
   /** A line for the thread: each new step with its time into the job, retries and the outcome. */
   private logLine(v: JobView, n: JobNotice): string | undefined {
@@ -131,4 +113,27 @@ export class SlackSink implements NotifySink {
 
 function detail(n: JobNotice): string {
   return n.error?.detail ? `\n${n.error.detail.slice(0, 1500)}` : '';
+}
+
+/**
+ * An alert's one message in the outbox (posted, then edited: never final, since an alert can
+ * reopen), and a note for its thread. Used by the notifier and by the alert buttons alike.
+ */
+export async function writeAlert(
+  outbox: SlackOutbox,
+  config: Config,
+  state: AlertState,
+  note?: string,
+): Promise<void> {
+  const channel = alertChannel(config, state);
+  if (!channel) return;
+  const key = alertKey(state);
+  await outbox.updateJob({
+    requestId: key,
+    payload: { text: alertText(state), blocks: alertBlocks(state, Date.now()) },
+    final: false,
+    channel,
+    user: 'vpsops',
+  });
+  if (note) await outbox.send({ kind: 'post', channel, payload: { text: note }, threadOf: key }, 'lo');
 }

@@ -2,7 +2,9 @@
  * What every Slack listener needs, and the one place that turns a Reply into what Slack takes:
  * a slash command's ack body, or a response_url message with Prev/Next buttons for paged reads.
  */
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { BotCore } from '../../bot.js';
+import type { CommandInput } from '../../core/dispatcher.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../log.js';
 import type { SlackOutbox, SlackPayload } from '../../notify/outbox.js';
@@ -47,4 +49,43 @@ export function pagedText(value: string): string | undefined {
   const m = /^(\d{1,5})\|(.*)$/s.exec(value);
   if (!m) return undefined;
   return `${m[2]!.replace(/(^|\s)page=\S*/g, '').trim()} page=${m[1]}`;
+}
+
+/** A button click, as every button listener gets it. */
+export type Click = BlockAction<ButtonAction>;
+
+/** The channel a click came from (its message's), if any. */
+export function clickChannel(body: Click): string | undefined {
+  return body.channel?.id ?? body.container?.channel_id;
+}
+
+/** A command run on behalf of the person who clicked, in the channel of the click. */
+export async function clickCommand(ctx: SlackContext, body: Click, text: string): Promise<CommandInput> {
+  const user = body.user.id;
+  const channel = clickChannel(body);
+  return {
+    text,
+    user,
+    usergroups: await ctx.groups.of(user),
+    ...(channel ? { channel } : {}),
+    origin: 'slack',
+  };
+}
+
+/** Answers the clicker only, through the click's response_url (an ephemeral message if it is spent). */
+export async function answerClick(
+  ctx: SlackContext,
+  body: Click,
+  reply: Reply,
+  o: { replaceOriginal?: boolean; text?: string } = {},
+): Promise<void> {
+  if (!body.response_url) return;
+  const channel = clickChannel(body);
+  await ctx.outbox.send({
+    kind: 'respond',
+    url: body.response_url,
+    payload: replyPayload(reply, o.text ?? ''),
+    ...(o.replaceOriginal ? { replaceOriginal: true } : {}),
+    ...(channel ? { fallback: { channel, user: body.user.id } } : {}),
+  });
 }

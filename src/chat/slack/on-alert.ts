@@ -2,69 +2,60 @@
  * The buttons of an alert: Start (a crashed guest), Silence 1h and Ack. Each needs operator
  * rights on the alert's host and guest; the card is redrawn through the notifier.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { AlertState } from '../../alerts/types.js';
 import { OpError } from '../../core/errors.js';
-import type { Reply } from '../../core/reply.js';
-import { alertBlocks, alertChannel, alertKey, alertText } from '../alert-card.js';
+import { writeAlert } from '../../notify/slack-sink.js';
 import { errorReply } from '../messages.js';
-import { replyPayload, type SlackContext } from './context.js';
+import {
+  answerClick,
+  type Click,
+  clickChannel,
+  clickCommand,
+  replyPayload,
+  type SlackContext,
+} from './context.js';
 
-type Click = BlockAction<ButtonAction>;
 const HOUR = 3600_000;
 
 export function onAlerts(app: App, ctx: SlackContext): void {
-  const tell = async (body: Click, reply: Reply) => {
-    if (body.response_url)
-      await ctx.outbox.send({ kind: 'respond', url: body.response_url, payload: replyPayload(reply, '') });
-  };
-  const redraw = async (s: AlertState, note?: string) => {
-    const channel = alertChannel(ctx.core.config, s);
-    if (!channel) return;
-    await ctx.outbox.updateJob({
-      requestId: alertKey(s),
-      payload: { text: alertText(s), blocks: alertBlocks(s, Date.now()) },
-      final: false,
-      channel,
-      user: 'vpsops',
-    });
-    if (note)
-      await ctx.outbox.send({ kind: 'post', channel, payload: { text: note }, threadOf: alertKey(s) });
-  };
   /** The alert, if the clicker may act on it (operator on its host and guest). */
   const allowed = async (body: Click, fp: string): Promise<AlertState | undefined> => {
     const s = await ctx.core.alerts.get(fp);
     if (!s)
-      return void (await tell(body, errorReply(new OpError('BAD_INPUT', 'That alert is no longer kept.'))));
-    const user = body.user.id;
-    const channel = body.channel?.id ?? body.container?.channel_id;
+      return void (await answerClick(
+        ctx,
+        body,
+        errorReply(new OpError('BAD_INPUT', 'That alert is no longer kept.')),
+      ));
+    const { user, usergroups = [], channel } = await clickCommand(ctx, body, '');
     const d = ctx.core.policy.policy.decide({
       user,
-      usergroups: await ctx.groups.of(user),
+      usergroups,
       ...(channel ? { channel } : {}),
       op: { name: 'stop', risk: 'change' },
       host: s.host,
       ...(s.guest ? { guest: s.guest } : {}),
     });
     if (d.allow) return s;
-    await tell(body, errorReply(new OpError('DENIED', `Not allowed: ${d.allow ? '' : d.reason}.`)));
+    await answerClick(ctx, body, errorReply(new OpError('DENIED', `Not allowed: ${d.reason}.`)));
     return undefined;
   };
 
   app.action<Click>('alert_start', async ({ ack, body, action }) => {
     await ack();
-    const user = body.user.id;
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    const reply = await ctx.core.dispatcher.dispatch({
-      text: `start ${action.value ?? ''}`,
-      user,
-      usergroups: await ctx.groups.of(user),
-      ...(channel ? { channel } : {}),
-      origin: 'slack',
-    });
+    const reply = await ctx.core.dispatcher.dispatch(
+      await clickCommand(ctx, body, `start ${action.value ?? ''}`),
+    );
+    const channel = clickChannel(body);
     if (reply.jobId && channel)
-      await ctx.outbox.openJob({ requestId: reply.jobId, channel, user, payload: replyPayload(reply, '') });
-    else await tell(body, reply);
+      await ctx.outbox.openJob({
+        requestId: reply.jobId,
+        channel,
+        user: body.user.id,
+        payload: replyPayload(reply, ''),
+      });
+    else await answerClick(ctx, body, reply);
   });
 
   app.action<Click>('alert_silence', async ({ ack, body, action }) => {
@@ -77,10 +68,8 @@ export function onAlerts(app: App, ctx: SlackContext): void {
       until,
       by: body.user.id,
     });
-    await redraw(
-      { ...s, muted: 'silenced' },
-      `silenced for 1h by <@${body.user.id}>, until ${new Date(until).toISOString()}`,
-    );
+    const note = `silenced for 1h by <@${body.user.id}>, until ${new Date(until).toISOString()}`;
+    await writeAlert(ctx.outbox, ctx.core.config, { ...s, muted: 'silenced' }, note);
   });
 
   app.action<Click>('alert_ack', async ({ ack, body, action }) => {
@@ -88,6 +77,6 @@ export function onAlerts(app: App, ctx: SlackContext): void {
     const s = await allowed(body, action.value ?? '');
     if (!s) return;
     const acked = await ctx.core.alerts.ack(s.fingerprint, body.user.id);
-    if (acked) await redraw(acked, `acknowledged by <@${body.user.id}>`);
+    if (acked) await writeAlert(ctx.outbox, ctx.core.config, acked, `acknowledged by <@${body.user.id}>`);
   });
 }

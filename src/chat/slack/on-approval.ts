@@ -2,36 +2,24 @@
  * Approve and Deny on an approval card. Approve decides at once (the card updates through the
  * notifier); Deny opens a form that asks for the reason, which the requester then sees.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { Reply } from '../../core/reply.js';
-import { replyPayload, type SlackContext } from './context.js';
+import type { App } from '@slack/bolt';
+import {
+  answerClick,
+  type Click,
+  clickChannel,
+  clickCommand,
+  replyPayload,
+  type SlackContext,
+} from './context.js';
 
-type Click = BlockAction<ButtonAction>;
 const DENY_VIEW = 'vps_deny';
 
 export function onApprovals(app: App, ctx: SlackContext): void {
-  const tell = async (body: Click, reply: Reply) => {
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    if (!body.response_url) return;
-    await ctx.outbox.send({
-      kind: 'respond',
-      url: body.response_url,
-      payload: replyPayload(reply, ''),
-      ...(channel ? { fallback: { channel, user: body.user.id } } : {}),
-    });
-  };
-
   app.action<Click>('approval_approve', async ({ ack, body, action }) => {
     await ack();
-    const user = body.user.id;
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    const reply = await ctx.core.dispatcher.dispatch({
-      text: `approve ${action.value ?? ''}`,
-      user,
-      usergroups: await ctx.groups.of(user),
-      ...(channel ? { channel } : {}),
-      origin: 'slack',
-    });
+    const reply = await ctx.core.dispatcher.dispatch(
+      await clickCommand(ctx, body, `approve ${action.value ?? ''}`),
+    );
     if (reply.jobId && reply.job?.channel) {
       // Approved: the job's message goes where it was requested, like any job's.
       await ctx.outbox.openJob({
@@ -42,13 +30,13 @@ export function onApprovals(app: App, ctx: SlackContext): void {
       });
       return;
     }
-    await tell(body, reply);
+    await answerClick(ctx, body, reply);
   });
 
   app.action<Click>('approval_deny', async ({ ack, body, action, client }) => {
     await ack();
     const id = action.value ?? '';
-    const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+    const channel = clickChannel(body) ?? '';
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {
