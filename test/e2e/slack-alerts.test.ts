@@ -3,38 +3,23 @@
  * the guest (and the card resolving), Ack and Silence 1h on another alert, and a stop of ours that
  * posts nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sleep, waitUntil } from '../helpers/pipeline.js';
-import { useRedis } from '../helpers/redis.js';
-import { ALICE, messageText, type SlackStack, startSlackStack } from '../helpers/slack.js';
+import { ALICE, messageText, useSlackStack } from '../helpers/slack.js';
 
 const ALERTS = 'C0ALERTS';
-const redis = useRedis();
-let s: SlackStack;
-
-beforeAll(async () => {
-  s = await startSlackStack({
-    redisUrl: redis.url,
-    hosts: {
-      'vz-1': {
-        containers: [
-          { ctid: 101, name: 'web-1', running: true },
-          { ctid: 102, name: 'web-2', running: true },
-          { ctid: 103, name: 'web-3', running: true },
-        ],
-        memMiB: 64 * 1024,
-      },
+const s = useSlackStack({
+  hosts: {
+    'vz-1': {
+      containers: [
+        { ctid: 101, name: 'web-1', running: true },
+        { ctid: 102, name: 'web-2', running: true },
+        { ctid: 103, name: 'web-3', running: true },
+      ],
+      memMiB: 64 * 1024,
     },
-    config: { slack: { alertsChannel: ALERTS }, alerts: { interval: 300 } },
-  });
-  await waitUntil(
-    async () => (await s.pipe.core.fleet.inventories(['vz-1'])).get('vz-1'),
-    10_000,
-    'inventory',
-  );
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
+  },
+  config: { slack: { alertsChannel: ALERTS }, alerts: { interval: 300 } },
 });
 
 const card = (text: string) =>

@@ -2,48 +2,33 @@
  * Approvals through Slack: the card posted by the notifier, Approve clicked by another approver,
  * Deny asking for the reason in a form, and refusals answered only to the person who clicked.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../helpers/pipeline.js';
-import { useRedis } from '../helpers/redis.js';
-import { ALICE, BOB, CHANNEL, messageText, type SlackStack, startSlackStack } from '../helpers/slack.js';
+import { ALICE, BOB, CHANNEL, messageText, useSlackStack } from '../helpers/slack.js';
 
 const ROOT = 'U0ROOT';
 const APPROVALS = 'C0APPROVE';
-const redis = useRedis();
-let s: SlackStack;
-
-beforeAll(async () => {
-  s = await startSlackStack({
-    redisUrl: redis.url,
-    hosts: {
-      'vz-1': {
-        containers: [
-          { ctid: 101, name: 'web-1', running: true },
-          { ctid: 102, name: 'web-2', running: true },
+const s = useSlackStack({
+  hosts: {
+    'vz-1': {
+      containers: [
+        { ctid: 101, name: 'web-1', running: true },
+        { ctid: 102, name: 'web-2', running: true },
+      ],
+    },
+  },
+  config: {
+    access: {
+      policy: {
+        grants: [
+          { name: 'admins', users: [ROOT], roles: ['admin', 'approver'] },
+          { name: 'approvers', users: [BOB], roles: ['approver'] },
+          { name: 'ops', users: [ALICE], roles: ['operator'] },
         ],
+        approvals: { channel: APPROVALS },
       },
     },
-    config: {
-      access: {
-        policy: {
-          grants: [
-            { name: 'admins', users: [ROOT], roles: ['admin', 'approver'] },
-            { name: 'approvers', users: [BOB], roles: ['approver'] },
-            { name: 'ops', users: [ALICE], roles: ['operator'] },
-          ],
-          approvals: { channel: APPROVALS },
-        },
-      },
-    },
-  });
-  await waitUntil(
-    async () => (await s.pipe.core.fleet.inventories(['vz-1'])).get('vz-1'),
-    10_000,
-    'inventory',
-  );
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
+  },
 });
 
 /** `/vps destroy <guest>` as root; returns the approval card once the notifier has posted it. */

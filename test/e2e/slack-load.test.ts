@@ -2,38 +2,23 @@
  * 20 long jobs at once, with Slack's real published limits enforced by the stand-in: every
  * message reaches its outcome, the notifier stays within its 80% budget, and Slack never says 429.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../helpers/pipeline.js';
-import { useRedis } from '../helpers/redis.js';
-import { ALICE, messageText, type SlackStack, startSlackStack } from '../helpers/slack.js';
+import { ALICE, messageText, useSlackStack } from '../helpers/slack.js';
 
-const redis = useRedis();
-let s: SlackStack;
 const CHANNELS = ['C0TEAMA', 'C0TEAMB'];
-
-beforeAll(async () => {
-  s = await startSlackStack({
-    redisUrl: redis.url,
-    hosts: {
-      'vz-1': {
-        containers: Array.from({ length: 20 }, (_, i) => ({
-          ctid: 101 + i,
-          name: `load-${i}`,
-          running: false,
-        })),
-        delays: { start: 10_000 },
-        workerConfig: { worker: { concurrency: 20 } },
-      },
+const s = useSlackStack({
+  hosts: {
+    'vz-1': {
+      containers: Array.from({ length: 20 }, (_, i) => ({
+        ctid: 101 + i,
+        name: `load-${i}`,
+        running: false,
+      })),
+      delays: { start: 10_000 },
+      workerConfig: { worker: { concurrency: 20 } },
     },
-  });
-  await waitUntil(
-    async () => (await s.pipe.core.fleet.inventories(['vz-1'])).get('vz-1'),
-    10_000,
-    'inventory',
-  );
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
+  },
 });
 
 describe('20 concurrent long jobs', () => {

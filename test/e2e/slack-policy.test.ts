@@ -5,46 +5,31 @@
  * every refusal says why.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/config/load.js';
 import { waitUntil } from '../helpers/pipeline.js';
-import { useRedis } from '../helpers/redis.js';
-import { messageText, type SlackStack, startSlackStack } from '../helpers/slack.js';
+import { messageText, useSlackStack } from '../helpers/slack.js';
 
 const TEAM_A = 'U0TEAMA1';
 const ONCALL = 'U0ONCALL1';
 const [LEAD1, LEAD2] = ['U0LEAD01', 'U0LEAD02'];
 const OPS = 'C0OPS';
 const APPROVALS = 'C0APPROVALS';
-const redis = useRedis();
-let s: SlackStack;
-
-beforeAll(async () => {
-  s = await startSlackStack({
-    redisUrl: redis.url,
-    hosts: {
-      'vz-eu': {
-        containers: [
-          { ctid: 101, name: 'web-1', running: false },
-          { ctid: 102, name: 'web-2', running: true },
-          { ctid: 103, name: 'db-1', running: true },
-        ],
-      },
+const s = useSlackStack({
+  hosts: {
+    'vz-eu': {
+      containers: [
+        { ctid: 101, name: 'web-1', running: false },
+        { ctid: 102, name: 'web-2', running: true },
+        { ctid: 103, name: 'db-1', running: true },
+      ],
     },
-    config: {
-      hosts: { 'vz-eu': { group: 'eu' } },
-      access: { policyFile: join(packageRoot(), 'config', 'policy.example.yaml') },
-    },
-    standin: { usergroups: [{ id: 'S0TEAMA', handle: 'team-a', users: [TEAM_A] }] },
-  });
-  await waitUntil(
-    async () => (await s.pipe.core.fleet.inventories(['vz-eu'])).get('vz-eu'),
-    10_000,
-    'inventory',
-  );
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
+  },
+  config: {
+    hosts: { 'vz-eu': { group: 'eu' } },
+    access: { policyFile: join(packageRoot(), 'config', 'policy.example.yaml') },
+  },
+  standin: { usergroups: [{ id: 'S0TEAMA', handle: 'team-a', users: [TEAM_A] }] },
 });
 
 const done = (m: { text: string }) => messageText(m as never).includes('done');

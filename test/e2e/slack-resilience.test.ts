@@ -2,48 +2,26 @@
  * The notifier under trouble: Slack answering 429 and 500, a channel the bot is not in, a bot
  * restarting mid-job, two replicas on one Redis, and Socket Mode instead of HTTP.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBotCore } from '../../src/bot.js';
 import { createSlackBot } from '../../src/chat/slack/app.js';
 import { SlackClientSim } from '../../src/dev/slack/index.js';
 import { testConfig } from '../helpers/config.js';
 import { captureLog, waitUntil } from '../helpers/pipeline.js';
-import { useRedis } from '../helpers/redis.js';
-import {
-  ALICE,
-  CHANNEL,
-  messageText,
-  SIGNING_SECRET,
-  type SlackStack,
-  startSlackStack,
-} from '../helpers/slack.js';
+import { ALICE, CHANNEL, messageText, SIGNING_SECRET, useSlackStack } from '../helpers/slack.js';
 
-const redis = useRedis();
-let s: SlackStack;
-
-beforeAll(async () => {
-  s = await startSlackStack({
-    redisUrl: redis.url,
-    hosts: {
-      'vz-1': {
-        containers: Array.from({ length: 12 }, (_, i) => ({
-          ctid: 101 + i,
-          name: `web-${i + 1}`,
-          running: false,
-        })),
-        delays: { start: 1_000 },
-      },
+const s = useSlackStack({
+  hosts: {
+    'vz-1': {
+      containers: Array.from({ length: 12 }, (_, i) => ({
+        ctid: 101 + i,
+        name: `web-${i + 1}`,
+        running: false,
+      })),
+      delays: { start: 1_000 },
     },
-    standin: { notInChannel: ['C0LOCKED'] },
-  });
-  await waitUntil(
-    async () => (await s.pipe.core.fleet.inventories(['vz-1'])).get('vz-1'),
-    10_000,
-    'inventory',
-  );
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
+  },
+  standin: { notInChannel: ['C0LOCKED'] },
 });
 
 async function newestJob(): Promise<string> {
@@ -113,7 +91,11 @@ describe('Slack trouble', () => {
 describe('Socket Mode', () => {
   it('with SLACK_APP_TOKEN the bot connects over a WebSocket and acks commands there', async () => {
     const config = testConfig(
-      { redis: { url: redis.url }, hosts: s.pipe.config.hosts, slack: { apiUrl: s.standin.apiUrl } },
+      {
+        redis: { url: s.pipe.config.redis.url },
+        hosts: s.pipe.config.hosts,
+        slack: { apiUrl: s.standin.apiUrl },
+      },
       { SLACK_BOT_TOKEN: s.standin.identity.botToken, SLACK_APP_TOKEN: 'xapp-1-test' },
     );
     const log = captureLog('warn');

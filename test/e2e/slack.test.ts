@@ -3,54 +3,39 @@
  * simulated OpenVZ hosts. Commands are signed like Slack signs them; what users would see is read
  * back from the stand-in's channel history.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sleep, waitUntil } from '../helpers/pipeline.js';
-import { useRedis } from '../helpers/redis.js';
-import { ALICE, BOB, CHANNEL, messageText, type SlackStack, startSlackStack } from '../helpers/slack.js';
+import { ALICE, BOB, CHANNEL, messageText, useSlackStack } from '../helpers/slack.js';
 
-const redis = useRedis();
-let s: SlackStack;
-
-beforeAll(async () => {
-  s = await startSlackStack({
-    redisUrl: redis.url,
-    hosts: {
-      'vz-1': {
-        containers: [
-          { ctid: 101, name: 'web-1', running: false },
-          { ctid: 102, name: 'web-2', running: false },
-          { ctid: 103, name: 'db-1', running: true },
-          ...Array.from({ length: 40 }, (_, i) => ({
-            ctid: 200 + i,
-            name: `shop-${i}`,
-            running: i % 2 === 0,
-          })),
-        ],
-        delays: { start: 1_500 },
-        // Room for the create form's new guest within the overcommit policy.
-        memMiB: 256 * 1024,
-      },
-      'vz-2': {
-        containers: [
-          { ctid: 301, name: 'line-1', running: false },
-          { ctid: 302, name: 'line-2', running: false },
-          { ctid: 303, name: 'line-3', running: false },
-        ],
-        // Long enough that the third start is still second in line when its message is posted,
-        // even when the channel's post budget makes that wait a few seconds.
-        delays: { start: 5_000 },
-        workerConfig: { worker: { concurrency: 1 } },
-      },
+const s = useSlackStack({
+  hosts: {
+    'vz-1': {
+      containers: [
+        { ctid: 101, name: 'web-1', running: false },
+        { ctid: 102, name: 'web-2', running: false },
+        { ctid: 103, name: 'db-1', running: true },
+        ...Array.from({ length: 40 }, (_, i) => ({
+          ctid: 200 + i,
+          name: `shop-${i}`,
+          running: i % 2 === 0,
+        })),
+      ],
+      delays: { start: 1_500 },
+      // Room for the create form's new guest within the overcommit policy.
+      memMiB: 256 * 1024,
     },
-  });
-  await waitUntil(
-    async () => (await s.pipe.core.fleet.inventories(['vz-1'])).get('vz-1'),
-    10_000,
-    'inventory',
-  );
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
+    'vz-2': {
+      containers: [
+        { ctid: 301, name: 'line-1', running: false },
+        { ctid: 302, name: 'line-2', running: false },
+        { ctid: 303, name: 'line-3', running: false },
+      ],
+      // Long enough that the third start is still second in line when its message is posted,
+      // even when the channel's post budget makes that wait a few seconds.
+      delays: { start: 5_000 },
+      workerConfig: { worker: { concurrency: 1 } },
+    },
+  },
 });
 
 describe('slash commands', () => {

@@ -3,6 +3,7 @@
  * limits), a real Bolt app (`createSlackBot`) on a free port, simulated OpenVZ hosts with real
  * workers, and a client that sends signed slash commands and clicks like Slack does.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { type BotCore, createBotCore } from '../../src/bot.js';
 import { createSlackBot, type SlackBot } from '../../src/chat/slack/app.js';
 import type { Config } from '../../src/config/schema.js';
@@ -23,6 +24,7 @@ import {
   startPipeline,
   waitUntil,
 } from './pipeline.js';
+import { useRedis } from './redis.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const CHANNEL = 'C0OPS';
@@ -136,4 +138,32 @@ export async function startSlackStack(o: SlackStackOptions): Promise<SlackStack>
       await standin.close();
     },
   };
+}
+
+/**
+ * The Slack stack for one test file, on its own redis-server: started before the file's tests,
+ * once every host has published its inventory, and closed after them. Read it inside tests.
+ */
+export function useSlackStack(o: Omit<SlackStackOptions, 'redisUrl'>): SlackStack {
+  const redis = useRedis();
+  let stack: SlackStack | undefined;
+  beforeAll(async () => {
+    stack = await startSlackStack({ ...o, redisUrl: redis.url });
+    const hosts = Object.keys(o.hosts);
+    await waitUntil(
+      async () => (await stack!.pipe.core.fleet.inventories(hosts)).size === hosts.length,
+      10_000,
+      'every host’s inventory',
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+  // Tests hold this before the stack exists: forward every property to it once it does.
+  return new Proxy({} as SlackStack, {
+    get(_, key) {
+      if (!stack) throw new Error('the Slack stack is not started yet');
+      return stack[key as keyof SlackStack];
+    },
+  });
 }

@@ -5,18 +5,13 @@
  * approval, and maintenance muting a host and keeping it to admins.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogue } from '../../jobs/index.js';
-import { type AlertEvent, AlertManager } from '../../src/alerts/manager.js';
-import { createLogger } from '../../src/log.js';
-import { Notifier } from '../../src/notify/notifier.js';
-import { captureLog, type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
+import { type AlertWatch, watchAlerts } from '../helpers/alerts.js';
+import { type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 
 const redis = useRedis();
 let p: Pipeline;
-let manager: AlertManager;
-let notifier: Notifier;
-const events: AlertEvent[] = [];
+let w: AlertWatch;
 
 const POLICY = {
   grants: [
@@ -41,38 +36,16 @@ beforeAll(async () => {
     },
     config: { access: { policy: POLICY } },
   });
-  manager = new AlertManager({
-    store: p.core.alerts,
-    fleet: p.core.fleet,
-    config: p.config,
-    log: captureLog('silent').logger,
-    emit: async (e) => {
-      events.push(e);
-    },
-  });
-  notifier = new Notifier({
-    redisUrl: p.config.redis.url,
-    prefix: p.config.redis.prefix,
-    catalogue,
-    sink: p.sink,
-    log: createLogger('error'),
-    alerts: manager,
-  });
-  notifier.start();
+  w = watchAlerts(p);
   await waitUntil(async () => (await p.core.fleet.inventories(['vz-1'])).get('vz-1'), 10_000, 'inventory');
 }, 60_000);
 afterAll(async () => {
-  await notifier?.close();
+  await w?.close();
   await p?.close();
 });
 
-const about = (fp: string) => events.filter((e) => e.state.fingerprint === fp);
-const waitEvent = (fp: string, ok: (e: AlertEvent) => boolean, what: string) =>
-  waitUntil(() => about(fp).find(ok), 10_000, what).catch((err) => {
-    throw new Error(
-      `${err}; events: ${events.map((e) => `${e.state.fingerprint} ${e.state.status}`).join(', ')}`,
-    );
-  });
+const about = (fp: string) => w.about(fp);
+const waitEvent: AlertWatch['waitEvent'] = (fp, ok, what) => w.waitEvent(fp, ok, what);
 
 describe('alerts', () => {
   it('a crash raises a critical alert with a Start button; starting the guest resolves it', async () => {
@@ -84,7 +57,7 @@ describe('alerts', () => {
     expect(JSON.stringify(alertBlocks(e.state, Date.now()))).toContain('"value":"web-1@vz-1"');
     const r = await p.run('/vps start web-1', { user: 'alice' });
     expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
-    await manager.evaluate();
+    await w.manager.evaluate();
     const resolved = await waitEvent(
       'crash:vz-1:101',
       (x) => x.state.status === 'resolved',
@@ -94,31 +67,31 @@ describe('alerts', () => {
   });
 
   it('a guest stopped by /vps stop raises nothing', async () => {
-    const before = events.length;
+    const before = w.events.length;
     const r = await p.run('/vps stop web-2', { user: 'alice' });
     expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
     await sleep(2_000);
-    expect(events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
+    expect(w.events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
   });
 
   it('a host whose worker stops goes silent, listing what ran there; its return resolves it', async () => {
     await p.host('vz-1').stop();
     try {
       await sleep(1_500);
-      await manager.evaluate();
+      await w.manager.evaluate();
       const e = await waitEvent('host-silent:vz-1', (x) => x.state.status === 'open', 'host silent');
       expect(e.state.severity).toBe('critical');
       expect(e.state.title).toMatch(/^host vz-1 is not reporting since \d{4}-/);
       expect(e.state.text, e.state.text).toContain('web-1');
       // Still silent at the next check: the same alert (one message) counts it, nothing new is posted.
-      await manager.evaluate();
+      await w.manager.evaluate();
       const open = about('host-silent:vz-1').filter((x) => x.state.status === 'open');
       expect(new Set(open.map((x) => x.state.firstAt)).size).toBe(1);
       expect(open.at(-1)!.state.count).toBe(2);
     } finally {
       await p.host('vz-1').start();
     }
-    await manager.evaluate();
+    await w.manager.evaluate();
     const back = await waitEvent('host-silent:vz-1', (x) => x.state.status === 'resolved', 'host back');
     expect(back.note).toMatch(/vz-1 is reporting again after [\d.]+m?s of silence\./);
   });
@@ -130,7 +103,7 @@ describe('alerts', () => {
       expect(r.jobId, r.text).toBeDefined();
       expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
     }
-    await manager.evaluate();
+    await w.manager.evaluate();
     const warn = await waitEvent(
       'overcommit:vz-1:memory',
       (x) => x.state.status === 'open',
@@ -142,7 +115,7 @@ describe('alerts', () => {
     expect(held.text).toMatch(/needs approval \(takes vz-1 RAM to \d+\.\d\dx, policy 1\.20x\)/);
     const ok = await p.run(`/vps approve ${held.approvalId}`, { user: 'bob' });
     expect((await p.sink.final(ok.jobId!)).view.phase).toBe('done');
-    await manager.evaluate();
+    await w.manager.evaluate();
     const crit = await waitEvent(
       'overcommit:vz-1:memory',
       (x) => x.state.severity === 'critical' && x.note === 'escalated to critical',
@@ -158,10 +131,10 @@ describe('alerts', () => {
     expect(denied.code).toBe('DENIED');
     expect(denied.text).toContain('vz-1 is in maintenance until');
     expect(denied.text).toContain('kernel update');
-    const before = events.length;
+    const before = w.events.length;
     await p.host('vz-1').ctl.crash(101);
     await sleep(1_500);
-    expect(events.slice(before).filter((e) => e.state.kind === 'crash')).toEqual([]);
+    expect(w.events.slice(before).filter((e) => e.state.kind === 'crash')).toEqual([]);
     const list = await p.run('/vps alerts', { user: 'alice' });
     expect(JSON.stringify(list.blocks)).toContain('in maintenance until');
     await p.run('/vps maintenance vz-1 off', { user: 'root' });
@@ -174,10 +147,10 @@ describe('alerts', () => {
     await waitUntil(() => p.host('vz-1').ctl.isRunning(102), 10_000, 'web-2 running');
     const r = await p.run('/vps silence host=vz-1 guest=web-2 for=30m reason="migration"', { user: 'alice' });
     expect(r.text).toMatch(/Alerts for web-2 on vz-1 are muted for 30m, until \d{4}-.*\(migration\)/);
-    const before = events.length;
+    const before = w.events.length;
     await p.host('vz-1').ctl.crash(102);
     await sleep(1_500);
-    expect(events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
+    expect(w.events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
     expect((await p.run('/vps silence for=1h', { user: 'alice' })).text).toContain('silence needs host=NAME');
   });
 

@@ -5,18 +5,13 @@
  * quiet minutes resolve it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogue } from '../../jobs/index.js';
-import { type AlertEvent, AlertManager } from '../../src/alerts/manager.js';
-import { createLogger } from '../../src/log.js';
-import { Notifier } from '../../src/notify/notifier.js';
-import { captureLog, type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
+import { type AlertWatch, watchAlerts } from '../helpers/alerts.js';
+import { type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 
 const redis = useRedis();
 let p: Pipeline;
-let manager: AlertManager;
-let notifier: Notifier;
-const events: AlertEvent[] = [];
+let w: AlertWatch;
 /** Added to the manager's clock, to let ten quiet minutes pass. */
 let shiftMs = 0;
 
@@ -39,41 +34,18 @@ beforeAll(async () => {
   // A count from before the worker starts is history, not pressure.
   await p.host('vz-1').ctl.bumpFailcnt(102, 'numproc', 7);
   await p.host('vz-1').start();
-  manager = new AlertManager({
-    store: p.core.alerts,
-    fleet: p.core.fleet,
-    config: p.config,
-    log: captureLog('silent').logger,
-    emit: async (e) => {
-      events.push(e);
-    },
-    now: () => Date.now() + shiftMs,
-  });
-  notifier = new Notifier({
-    redisUrl: p.config.redis.url,
-    prefix: p.config.redis.prefix,
-    catalogue,
-    sink: p.sink,
-    log: createLogger('error'),
-    alerts: manager,
-  });
-  notifier.start();
+  w = watchAlerts(p, { now: () => Date.now() + shiftMs });
   await waitUntil(async () => (await p.core.fleet.inventories(['vz-1'])).get('vz-1'), 10_000, 'inventory');
   // Let the poller (every 300 ms here) take its baseline.
   await sleep(900);
 }, 60_000);
 afterAll(async () => {
-  await notifier?.close();
+  await w?.close();
   await p?.close();
 });
 
-const about = (fp: string) => events.filter((e) => e.state.fingerprint === fp);
-const waitEvent = (fp: string, ok: (e: AlertEvent) => boolean, what: string) =>
-  waitUntil(() => about(fp).find(ok), 10_000, what).catch((err) => {
-    throw new Error(
-      `${err}; events: ${events.map((e) => `${e.state.fingerprint} ${e.state.status} ${e.state.count}`).join(', ')}`,
-    );
-  });
+const about = (fp: string) => w.about(fp);
+const waitEvent: AlertWatch['waitEvent'] = (fp, ok, what) => w.waitEvent(fp, ok, what);
 
 describe('resource pressure', () => {
   it('a growing physpages failcnt raises a warning naming the container and the resource', async () => {
@@ -106,7 +78,7 @@ describe('resource pressure', () => {
 
   it('a failcnt that was already there when the worker started raises nothing; growth from it does', async () => {
     await sleep(900);
-    const kinds = () => events.filter((e) => e.state.kind === 'pressure').map((e) => e.state.fingerprint);
+    const kinds = () => w.events.filter((e) => e.state.kind === 'pressure').map((e) => e.state.fingerprint);
     expect(kinds()).toEqual([FP, FP]);
     await p.host('vz-1').ctl.bumpFailcnt(102, 'numproc', 1);
     const e = await waitEvent('pressure:vz-1:102:numproc', (x) => x.state.status === 'open', 'numproc');
@@ -115,10 +87,10 @@ describe('resource pressure', () => {
   });
 
   it('ten minutes without growth resolve it', async () => {
-    await manager.evaluate();
+    await w.manager.evaluate();
     expect(about(FP).at(-1)!.state.status).toBe('open');
     shiftMs = 11 * 60_000;
-    await manager.evaluate();
+    await w.manager.evaluate();
     const e = await waitEvent(FP, (x) => x.state.status === 'resolved', 'the resolution');
     expect(e.note).toBe('resolved: no physpages failures for 10m');
   });
