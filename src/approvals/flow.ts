@@ -76,18 +76,7 @@ export class ApprovalFlow {
     this.checkApprover(rec, who);
     const res = this.settle(await this.d.store.approve(id, who.user, this.d.now()), id);
     const r = res.record;
-    await this.d.audit.append({
-      type: 'approval',
-      at: this.d.now(),
-      approvalId: id,
-      requestId: r.request.id,
-      user: who.user,
-      decision: 'approved',
-      op: r.request.op,
-      host: r.request.host,
-      ...guestOf(r),
-      approvers: r.approvals.map((a) => a.user),
-    });
+    await this.decided(r, who.user, 'approved');
     if (r.status !== 'approved') {
       await this.card(r);
       const left = r.quorum - r.approvals.length;
@@ -112,18 +101,7 @@ export class ApprovalFlow {
     const rec = await this.pending(id);
     if (who.user !== rec.requester) this.checkApprover(rec, who);
     const r = this.settle(await this.d.store.deny(id, who.user, reason, this.d.now()), id).record;
-    await this.d.audit.append({
-      type: 'approval',
-      at: this.d.now(),
-      approvalId: id,
-      requestId: r.request.id,
-      user: who.user,
-      decision: 'denied',
-      reason,
-      op: r.request.op,
-      host: r.request.host,
-      ...guestOf(r),
-    });
+    await this.decided(r, who.user, 'denied', reason);
     await this.card(r);
     return done(`Denied ${id}: ${reason}`);
   }
@@ -166,18 +144,32 @@ export class ApprovalFlow {
   }
 
   private async expired(r: ApprovalRecord): Promise<void> {
+    await this.decided(r, r.requester, 'expired');
+    await this.card(r);
+  }
+
+  /** The audit entry of a decision, with who has approved so far and how many it needs. */
+  private async decided(
+    r: ApprovalRecord,
+    user: string,
+    decision: 'approved' | 'denied' | 'expired',
+    reason?: string,
+  ): Promise<void> {
+    const t = r.request.target.guestName ?? r.request.target.word;
     await this.d.audit.append({
       type: 'approval',
       at: this.d.now(),
       approvalId: r.id,
       requestId: r.request.id,
-      user: r.requester,
-      decision: 'expired',
+      user,
+      decision,
       op: r.request.op,
       host: r.request.host,
-      ...guestOf(r),
+      approvers: r.approvals.map((a) => a.user),
+      needed: r.quorum,
+      ...(t ? { target: t } : {}),
+      ...(reason ? { reason } : {}),
     });
-    await this.card(r);
   }
 
   private async pending(id: string): Promise<ApprovalRecord> {
@@ -228,11 +220,6 @@ export class ApprovalFlow {
   private async card(r: ApprovalRecord): Promise<void> {
     await this.d.notify.publish({ kind: 'approval', record: r, at: this.d.now() });
   }
-}
-
-function guestOf(r: ApprovalRecord): { target?: string } {
-  const t = r.request.target.guestName ?? r.request.target.word;
-  return t ? { target: t } : {};
 }
 
 function done(text: string): Reply {
