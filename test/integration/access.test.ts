@@ -257,8 +257,9 @@ describe('what the worker refuses', () => {
     await q.add('destroy', sign(request, TEST_JOB_KEY), { jobId: request.id });
     const job = await waitUntil(
       async () => {
-        const j = await q.getJob(request.id);
-        return j && (await j.getState()) === 'failed' ? j : undefined;
+        // Read the job again once it is failed: a copy read just before may lack the reason.
+        if ((await q.getJobState(request.id)) !== 'failed') return undefined;
+        return q.getJob(request.id);
       },
       10_000,
       'the refusal',
@@ -266,7 +267,7 @@ describe('what the worker refuses', () => {
       const j = await q.getJob(request.id);
       throw new Error(`${err}; job state ${await j?.getState()} ${j?.failedReason ?? ''}`);
     });
-    expect(job.failedReason).toContain('needs an approval and the job carries none');
+    expect(job!.failedReason).toContain('needs an approval and the job carries none');
     expect(await p.host('vz-eu').ctl.isRunning(102)).toBe(true);
     await q.close();
   });
