@@ -9,6 +9,7 @@
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBinding } from '../src/drivers/kvm/binding.js';
 import { KvmDriver } from '../src/drivers/kvm/index.js';
 import { mb, ms, summarize } from './stats.js';
 
@@ -45,7 +46,7 @@ const driver = new KvmDriver({ uri, imageDir: dir });
 const first = performance.now();
 const guests = await driver.list();
 const firstScanMs = performance.now() - first;
-const { Hypervisor } = await import('@unraid/libvirt');
+const { Hypervisor } = await loadBinding();
 const conn = new Hypervisor({ uri });
 await conn.connectOpen();
 const raw = async () => {

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Level, overcommitLevels, type Resource } from '../src/alerts/overcommit.js';
 import { loadConfig } from '../src/config/load.js';
+import type { OpError } from '../src/core/errors.js';
 import { run } from '../src/drivers/exec.js';
+import { type LibvirtModule, loadBinding } from '../src/drivers/kvm/binding.js';
 import { KvmDriver } from '../src/drivers/kvm/index.js';
 import { OpenVzDriver } from '../src/drivers/openvz/index.js';
 import { vzlistArgs } from '../src/drivers/openvz/inventory.js';
@@ -150,13 +152,11 @@ function nodeXml(n: number): string {
 }
 
 async function kvm(dir: string): Promise<void> {
-  let binding: typeof import('@unraid/libvirt');
+  let binding: LibvirtModule;
   try {
-    binding = await import('@unraid/libvirt');
+    binding = await loadBinding();
   } catch (err) {
-    console.log(
-      `\nKVM monitoring bench skipped: @unraid/libvirt cannot be loaded (${(err as Error).message})`,
-    );
+    console.log(`\nKVM monitoring bench skipped: ${(err as OpError).userMessage ?? (err as Error).message}`);
     return;
   }
   const file = join(dir, 'node.xml');

@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { OpError } from '../core/errors.js';
 import { checkJobKey } from '../core/signing.js';
 import { run } from '../drivers/exec.js';
+import { BINDING_PACKAGE, loadBinding } from '../drivers/kvm/binding.js';
 import { redactUrl } from '../queue/connection.js';
 import { FleetStore } from '../queue/fleet.js';
 import { Keys } from '../queue/keys.js';
@@ -142,14 +143,10 @@ async function checkKvm(
   add: (l: Level, w: string, f?: string) => void,
 ): Promise<void> {
   try {
-    await import('@unraid/libvirt');
-    add('ok', `${host}: the @unraid/libvirt binding is installed`);
-  } catch {
-    add(
-      'fail',
-      `${host}: the @unraid/libvirt binding is not installed`,
-      'apt-get install libvirt-dev, then npm install @unraid/libvirt',
-    );
+    await loadBinding();
+    add('ok', `${host}: the ${BINDING_PACKAGE} binding is installed`);
+  } catch (err) {
+    add('fail', `${host}: the ${BINDING_PACKAGE} binding cannot be loaded`, (err as OpError).userMessage);
   }
   try {
     const r = await run('virsh', ['-c', uri, 'version'], { timeoutMs: 15_000, env: { LC_ALL: 'C' } });

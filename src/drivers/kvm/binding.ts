@@ -1,8 +1,9 @@
 /**
  * The optional `@unraid/libvirt` binding (N-API), loaded lazily so that vpsops installs and runs
- * without libvirt-dev on hosts that have no KVM guests. Only the part of its API the driver uses
- * is typed here, so the build does not need the package either.
+ * without libvirt-dev on hosts that have no KVM guests. Its types are declared in the project
+ * (src/types/unraid-libvirt.d.ts), so the build does not need the package either.
  */
+import type { Domain, DomainInfo, Hypervisor, NodeInfo } from '@unraid/libvirt';
 import { OpError } from '../../core/errors.js';
 
 /** The npm package that provides the binding. */
@@ -13,54 +14,15 @@ export const INSTALL_SENTENCE =
   'The KVM driver needs the @unraid/libvirt package: apt-get install libvirt-dev, then npm install @unraid/libvirt.';
 
 /** A domain handle; valid only on the connection that returned it. */
-export interface LvDomain {
-  getName(): Promise<string>;
-}
-
-/** `virDomainGetInfo`: state number, memory in KiB, vCPUs, CPU time in ns. */
-export interface LvDomainInfo {
-  state: number;
-  maxMem: number;
-  memory: number;
-  nrVirtCpu: number;
-  cpuTime: number;
-}
-
-/** `virNodeGetInfo`: `cpus` are the logical CPUs (threads), `memory` is in KiB. */
-export interface LvNodeInfo {
-  model: string;
-  memory: number;
-  cpus: number;
-  mhz: number;
-  nodes: number;
-  sockets: number;
-  cores: number;
-  threads: number;
-}
-
+export type LvDomain = Domain;
+export type LvDomainInfo = DomainInfo;
+export type LvNodeInfo = NodeInfo;
 /** One connection of the binding (`Hypervisor` in its own terms). */
-export interface LvConnection {
-  connectOpen(): Promise<void>;
-  connectClose(): Promise<void>;
-  connectListAllDomains(flags?: number): Promise<LvDomain[]>;
-  connectGetHostname(): Promise<string>;
-  connectGetMaxVcpus(type?: string): Promise<number>;
-  nodeGetInfo(): Promise<LvNodeInfo>;
-  domainLookupByName(name: string): Promise<LvDomain>;
-  domainDefineXML(xml: string): Promise<LvDomain>;
-  domainCreate(d: LvDomain): Promise<void>;
-  domainShutdown(d: LvDomain): Promise<void>;
-  domainSuspend(d: LvDomain): Promise<void>;
-  domainResume(d: LvDomain): Promise<void>;
-  domainDestroy(d: LvDomain): Promise<void>;
-  domainUndefine(d: LvDomain): Promise<void>;
-  domainGetInfo(d: LvDomain): Promise<LvDomainInfo>;
-  domainGetXMLDesc(d: LvDomain, flags?: number): Promise<string>;
-}
+export type LvConnection = Hypervisor;
 
 /** What the module exports that we use. */
 export interface LibvirtModule {
-  Hypervisor: new (opts: { uri: string }) => LvConnection;
+  Hypervisor: typeof Hypervisor;
 }
 
 /** `VIR_DOMAIN_XML_INACTIVE`: the persistent definition rather than the live one. */
