@@ -38,7 +38,9 @@ function virsh(...args: string[]): { code: number; out: string; err: string } {
     encoding: 'utf8',
     env: { ...process.env, LC_ALL: 'C' },
   });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  // A virsh that is not installed gives no status and no output, only r.error (ENOENT).
+  const err = r.error ? `virsh cannot run: ${r.error.message}` : (r.stderr ?? '');
+  return { code: r.status ?? -1, out: r.stdout ?? '', err };
 }
 
 function lifeXml(): string {
@@ -124,7 +126,7 @@ beforeAll(async () => {
   const probe = virsh('version');
   if (probe.code !== 0) {
     throw new Error(
-      `libvirtd is not reachable at ${URI} (${probe.err.trim()}); run scripts/setup-libvirt.sh as root first.`,
+      `libvirtd is not reachable at ${URI} (${probe.err.trim()}); run sudo bash scripts/setup-machine.sh test (npm test does it when run as root).`,
     );
   }
   await mkdir(DIR, { recursive: true, mode: 0o755 });
