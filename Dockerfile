@@ -2,7 +2,8 @@
 #   docker build -t vpsops .
 #   docker run --rm -e REDIS_URL=... -e VPSOPS_JOB_KEY=... vpsops exec "/vps list" --as alice
 
-FROM node:20-bookworm-slim AS build
+# Node 24 is the active LTS line (Node 20 left support in April 2026).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Scripts off: "prepare" would build before the sources are copied.
@@ -13,7 +14,7 @@ COPY jobs ./jobs
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # ssh for vzctl/vzlist wrappers that reach a host over ssh (docs/examples/vzctl-over-ssh).
 RUN apt-get update \
   && apt-get install -y --no-install-recommends openssh-client \
