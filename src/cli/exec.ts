@@ -15,15 +15,7 @@ import { parseDuration } from '../core/units.js';
 import { connect } from '../queue/connection.js';
 import { hostQueueName } from '../queue/keys.js';
 import { fail, setup } from './common.js';
-
-export const EXEC_HELP = `Usage: vpsops exec "<command>" --as USER [--channel ID] [--timeout DURATION] [--no-wait]
-
-Sends one /vps command through the same path as chat (parse, authorize, enqueue to the live
-workers via REDIS_URL), waits for the outcome and prints the reply.
-
-Exit status: 0 done, 1 failed or cancelled, 2 refused (bad input, unknown guest, not allowed),
-3 no outcome within --timeout (default jobs.execTimeout), 4 waiting for approval (the request id
-is printed; it runs when an approver approves it).`;
+import { usageError } from './exit-codes.js';
 
 export interface ExecOpts {
   command?: string;
@@ -33,11 +25,12 @@ export interface ExecOpts {
   wait: boolean;
 }
 
+/** Runs one command to its outcome, prints it and exits with its status. */
 export async function execMain(o: ExecOpts): Promise<void> {
-  if (!o.command || !o.as) fail(new Error(`a command and --as USER are required.\n\n${EXEC_HELP}`), 2);
+  if (!o.command || !o.as) throw usageError('exec', 'a command and --as USER are required');
   const { config, log } = setup();
   const timeoutMs = o.timeout ? parseDuration(o.timeout) : config.jobs.execTimeout;
-  if (!timeoutMs) fail(new Error(`--timeout: "${o.timeout}" is not a duration like 90s or 10m.`), 2);
+  if (!timeoutMs) throw usageError('exec', `--timeout: "${o.timeout}" is not a duration like 90s or 10m`);
   const core = createBotCore(config, log);
   let status = 0;
   try {
