@@ -98,15 +98,17 @@ ${exitStatusHelp([['OK', 'ended with /quit or Ctrl-C'], 'USAGE', 'CONFIG', 'SOFT
 const exec = define({
   name: 'exec',
   summary: 'one command through the chat path: vpsops exec "/vps start 101" --as alice',
-  help: `Usage: vpsops exec "<command>" --as USER [--channel ID] [--timeout DURATION] [--no-wait]
+  help: `Usage: vpsops exec "<command>" --as USER [--channel ID] [--timeout DURATION] [--no-wait] [--json]
 
 Sends one /vps command through the same path as chat (parse, authorize, enqueue to the live
-workers via REDIS_URL), waits for the outcome and prints the reply.
+workers via REDIS_URL), waits for the outcome and prints the reply on stdout. Logs go to stderr.
 
   --as USER            who runs it, as the access policy names people
   --channel ID         the channel recorded with the job
   --timeout DURATION   how long to wait for the outcome (default jobs.execTimeout)
   --no-wait            return once the job is queued
+  --json               print the outcome as one JSON object instead of the reply: ok, status,
+                       exitCode, requestId, host, text, and result or error (see the README)
 
 ${exitStatusHelp(['OK', 'FAILED', 'REFUSED', 'TIMEOUT', 'PENDING', ...SERVICE_EXITS])}`,
   options: {
@@ -114,6 +116,7 @@ ${exitStatusHelp(['OK', 'FAILED', 'REFUSED', 'TIMEOUT', 'PENDING', ...SERVICE_EX
     channel: { type: 'string' },
     timeout: { type: 'string' },
     'no-wait': { type: 'boolean' },
+    json: { type: 'boolean' },
   },
   maxPositionals: Number.POSITIVE_INFINITY,
   async run({ values: v, positionals }) {
@@ -123,6 +126,7 @@ ${exitStatusHelp(['OK', 'FAILED', 'REFUSED', 'TIMEOUT', 'PENDING', ...SERVICE_EX
       ...(v.channel ? { channel: v.channel } : {}),
       ...(v.timeout ? { timeout: v.timeout } : {}),
       wait: !v['no-wait'],
+      json: !!v.json,
     });
   },
 });
