@@ -1,114 +1,64 @@
 #!/usr/bin/env node
 /** vpsops: bot | worker | demo | exec | doctor | audit */
-import { parseArgs } from 'node:util';
-import { AUDIT_HELP } from './cli/audit.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCommandLine } from './cli/argv.js';
+import { COMMANDS, type CommandSpec, usageOf } from './cli/commands.js';
 import { fail } from './cli/common.js';
-import { DOCTOR_HELP } from './cli/doctor.js';
-import { EXEC_HELP } from './cli/exec.js';
-import { WORKER_HELP } from './cli/worker.js';
+import { CliError, exitStatusHelp, usageError } from './cli/exit-codes.js';
+import { packageRoot } from './config/load.js';
 
 const HELP = `Usage: vpsops <command> [options]
+       vpsops --version
 
 Commands:
-  bot       the Slack bot and its notifier (--terminal: a chat prompt on the configured fleet instead)
-  worker    run the jobs of one host (vpsops worker --host NAME)
-  demo      everything on this machine: private Redis, a simulated OpenVZ host, a chat prompt
-  exec      one command through the chat path: vpsops exec "/vps start 101" --as alice
-  doctor    check configuration, Redis, hypervisor tools and workers
-  audit     export the audit trail: vpsops audit export --format jsonl|csv [--since 7d]
+${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
 
 Run vpsops <command> --help for its options. Configuration: config/default.yaml, VPSOPS_CONFIG,
-REDIS_URL, VPSOPS_JOB_KEY (see README).`;
+REDIS_URL, VPSOPS_JOB_KEY (see README).
 
-const BOT_HELP = `Usage: vpsops bot [--terminal [--as USER]]
+${exitStatusHelp(['OK', 'USAGE'])}
+Each command's --help lists the rest of its exit statuses.`;
 
-Runs the Slack app against the configured Redis: Bolt's HTTP receiver on PORT (default 3000;
-Slack posts to /slack/events, GET /healthz answers ok), or Socket Mode when SLACK_APP_TOKEN is set;
-and the notifier that posts and updates job messages. Several replicas may run on one Redis.
-Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT,
-REDIS_URL, VPSOPS_CONFIG, VPSOPS_JOB_KEY.
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+const TOP_OPTIONS = { ...HELP_OPTION, version: { type: 'boolean', short: 'V' } } as const;
 
---terminal runs the terminal chat instead (type /vps commands as USER, default $USER).`;
-
-const DEMO_HELP = `Usage: vpsops demo [--as USER] [--state-dir DIR]
-
-Starts a private redis-server on a free port (unless REDIS_URL is set), a worker for a simulated
-OpenVZ host with a few containers, and a prompt where you type /vps commands as USER (default
-alice; /as <user> switches). /sim crash <ctid> makes a container die, /sim worker stop|start
-silences the host and brings it back. Ctrl-C or /quit ends it.
-State and logs go to DIR (default .vpsops-demo in the package); it is emptied at start.`;
-
-async function main(argv: string[]): Promise<void> {
-  const [cmd, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      host: { type: 'string' },
-      as: { type: 'string' },
-      channel: { type: 'string' },
-      timeout: { type: 'string' },
-      'no-wait': { type: 'boolean' },
-      'exit-with-parent': { type: 'boolean' },
-      'state-dir': { type: 'string' },
-      terminal: { type: 'boolean' },
-      format: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-    },
-  });
-  const help = (text: string) => {
-    console.log(text);
-    process.exit(0);
-  };
-  switch (cmd) {
-    case 'worker':
-      if (values.help) help(WORKER_HELP);
-      return (await import('./cli/worker.js')).workerMain({
-        ...(values.host ? { host: values.host } : {}),
-        exitWithParent: values['exit-with-parent'] ?? false,
-      });
-    case 'demo':
-      if (values.help) help(DEMO_HELP);
-      return (await import('./cli/chat.js')).demoMain({
-        user: values.as ?? 'alice',
-        ...(values['state-dir'] ? { dir: values['state-dir'] } : {}),
-      });
-    case 'bot':
-      if (values.help) help(BOT_HELP);
-      return (await import('./cli/chat.js')).botMain({
-        ...(values.as ? { user: values.as } : {}),
-        terminal: values.terminal ?? false,
-      });
-    case 'exec':
-      if (values.help) help(EXEC_HELP);
-      return (await import('./cli/exec.js')).execMain({
-        ...(positionals[0] ? { command: positionals.join(' ') } : {}),
-        ...(values.as ? { as: values.as } : {}),
-        ...(values.channel ? { channel: values.channel } : {}),
-        ...(values.timeout ? { timeout: values.timeout } : {}),
-        wait: !values['no-wait'],
-      });
-    case 'doctor':
-      if (values.help) help(DOCTOR_HELP);
-      return (await import('./cli/doctor.js')).doctorMain({ ...(values.host ? { host: values.host } : {}) });
-    case 'audit':
-      if (values.help) help(AUDIT_HELP);
-      return (await import('./cli/audit.js')).auditMain({
-        ...(positionals[0] ? { sub: positionals[0] } : {}),
-        ...(values.format !== undefined ? { format: values.format } : {}),
-        ...(values.since !== undefined ? { since: values.since } : {}),
-        ...(values.until !== undefined ? { until: values.until } : {}),
-      });
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      return help(HELP);
-    default:
-      fail(new Error(`unknown command "${cmd}".\n\n${HELP}`), 2);
-  }
+/** The version in the package.json this code was installed with. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
-main(process.argv.slice(2)).catch((err) => fail(err));
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  const spec = COMMANDS.find((c) => c.name === first);
+  if (spec) return runCommand(spec, rest);
+  if (first === undefined || first === 'help') return print(HELP);
+  if (!first.startsWith('-')) throw usageError(undefined, `unknown command "${first}"`);
+  // Otherwise these are options of vpsops itself.
+  const { values } = parseCommandLine(undefined, argv, TOP_OPTIONS, 0);
+  print(values.version ? version() : HELP);
+}
+
+async function runCommand(spec: CommandSpec, args: string[]): Promise<void> {
+  const parsed = parseCommandLine(spec.name, args, { ...HELP_OPTION, ...spec.options }, spec.maxPositionals);
+  if (parsed.values.help) return print(spec.help);
+  await spec.run(parsed);
+}
+
+/** A usage error is followed by the usage of its subcommand, or of vpsops. */
+function withUsage(err: unknown): unknown {
+  if (!(err instanceof CliError) || err.exit !== 'USAGE' || err.usage) return err;
+  const spec = COMMANDS.find((c) => c.name === err.command);
+  const usage = spec
+    ? `${usageOf(spec.help)}\nRun "vpsops ${spec.name} --help" for its options.`
+    : `${usageOf(HELP)}\nRun "vpsops --help" for the commands.`;
+  return new CliError('USAGE', err.message, err.command, usage);
+}
+
+function print(text: string): void {
+  console.log(text);
+  process.exit(0);
+}
+
+main(process.argv.slice(2)).catch((err) => fail(withUsage(err)));

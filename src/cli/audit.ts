@@ -7,22 +7,8 @@ import { EXPORT_FORMATS, type ExportFormat, writeExport } from '../audit/export.
 import { AuditLog, parseTimeBound } from '../audit/log.js';
 import { connect, redactUrl } from '../queue/connection.js';
 import { Keys } from '../queue/keys.js';
-import { fail, setup } from './common.js';
-
-export const AUDIT_HELP = `Usage: vpsops audit export --format jsonl|csv [--since WHEN] [--until WHEN]
-
-Writes the audit trail (commands, approvals, jobs, chat messages) from REDIS_URL to stdout,
-oldest first. WHEN is a duration back from now (2h, 7d) or an ISO date or date-time
-(2026-11-01, 2026-11-01T14:00; UTC unless an offset is given); --since is inclusive, --until
-exclusive.
-
-jsonl: one entry per line, exactly as stored, with its stream id.
-csv:   RFC 4180 with a header row; times in ISO 8601 UTC.
-
-The trail is append-only: vpsops never trims it. Keep or archive it as your retention rules
-require (e.g. export, then XTRIM <prefix>:audit MINID <id>).
-
-Exit status: 0 written, 1 Redis failed, 2 bad options.`;
+import { requireRedis, setup } from './common.js';
+import { CliError, usageError } from './exit-codes.js';
 
 export interface AuditOpts {
   sub?: string;
@@ -31,19 +17,23 @@ export interface AuditOpts {
   until?: string;
 }
 
+/** Writes the export to stdout; a usage error or a Redis that fails is thrown as a CliError. */
 export async function auditMain(o: AuditOpts): Promise<void> {
-  if (o.sub !== 'export') fail(new Error(`audit: expected "export".\n\n${AUDIT_HELP}`), 2);
+  if (o.sub !== 'export')
+    throw usageError(
+      'audit',
+      o.sub === undefined ? 'expected "export"' : `expected "export", not "${o.sub}"`,
+    );
   if (!isFormat(o.format))
-    fail(
-      new Error(
-        `--format must be jsonl or csv${o.format === undefined ? '' : `, not "${o.format}"`}.\n\n${AUDIT_HELP}`,
-      ),
-      2,
+    throw usageError(
+      'audit',
+      `--format must be jsonl or csv${o.format === undefined ? '' : `, not "${o.format}"`}`,
     );
   const now = Date.now();
   const since = bound('--since', o.since, now);
   const until = bound('--until', o.until, now);
   const { config, log } = setup({}, pino.destination(2));
+  await requireRedis(config.redis.url);
   const redis = connect({ url: config.redis.url, log });
   const audit = new AuditLog(redis, new Keys(config.redis.prefix));
   // A reader that stops early (`| head`) is not a failure.
@@ -59,7 +49,11 @@ export async function auditMain(o: AuditOpts): Promise<void> {
   } catch (err) {
     redis.disconnect();
     const why = err instanceof Error ? err.message : String(err);
-    fail(new Error(`could not read the audit trail from ${redactUrl(config.redis.url)}: ${why}`));
+    throw new CliError(
+      'UNAVAILABLE',
+      `could not read the audit trail from ${redactUrl(config.redis.url)}: ${why}`,
+      'audit',
+    );
   }
   await redis.quit().catch(() => {});
 }
@@ -72,6 +66,9 @@ function bound(flag: string, text: string | undefined, now: number): number | un
   if (text === undefined) return undefined;
   const at = parseTimeBound(text, now);
   if (at === undefined)
-    fail(new Error(`${flag}: "${text}" is neither a duration like 2h or 7d nor a date like 2026-11-01.`), 2);
+    throw usageError(
+      'audit',
+      `${flag}: "${text}" is neither a duration like 2h or 7d nor a date like 2026-11-01`,
+    );
   return at;
 }

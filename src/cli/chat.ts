@@ -4,9 +4,12 @@ import { createBotCore } from '../bot.js';
 import { createSlackBot } from '../chat/slack/app.js';
 import { runTerminalSession } from '../chat/terminal/session.js';
 import { processEnv } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { checkJobKey } from '../core/signing.js';
 import { runDemo } from '../demo/index.js';
-import { fail, setup } from './common.js';
+import { fail, requireRedis, setup } from './common.js';
 
+/** `vpsops demo`: a private fleet and the terminal chat, until /quit or Ctrl-C. */
 export async function demoMain(o: { user: string; dir?: string }): Promise<void> {
   try {
     const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
@@ -24,10 +27,18 @@ export async function demoMain(o: { user: string; dir?: string }): Promise<void>
   }
 }
 
+/** The job key is checked first, so a missing key says so even when Redis is down too. */
+async function ready(config: Config): Promise<void> {
+  checkJobKey(config.secrets.jobKey);
+  await requireRedis(config.redis.url);
+}
+
+/** `vpsops bot`: the Slack bot, or with `terminal` the terminal chat on the configured fleet. */
 export async function botMain(o: { user?: string; terminal: boolean }): Promise<void> {
   if (!o.terminal) return slackMain();
   // stdout is the chat; logs go to stderr.
   const { config, log } = setup({}, pino.destination(2));
+  await ready(config);
   const core = createBotCore(config, log);
   const user = o.user ?? processEnv().USER ?? 'operator';
   await runTerminalSession({
@@ -46,6 +57,7 @@ export async function botMain(o: { user?: string; terminal: boolean }): Promise<
 async function slackMain(): Promise<void> {
   const { config, log } = setup({});
   try {
+    await ready(config);
     const core = createBotCore(config, log);
     const bot = createSlackBot(core, log);
     await bot.start();

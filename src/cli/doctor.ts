@@ -1,6 +1,7 @@
 /**
  * `vpsops doctor`: checks what vpsops needs and says how to fix what is wrong.
- * Exit status 0 when nothing failed (warnings allowed), 1 otherwise.
+ * Exit status 0 when nothing failed (warnings allowed), 1 otherwise; 78 when the configuration
+ * itself cannot be loaded, since then nothing else can be checked.
  */
 import { access, readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
@@ -14,12 +15,7 @@ import { redactUrl } from '../queue/connection.js';
 import { FleetStore } from '../queue/fleet.js';
 import { Keys } from '../queue/keys.js';
 import { checkSlack } from './doctor-slack.js';
-
-export const DOCTOR_HELP = `Usage: vpsops doctor [--host NAME]
-
-Checks the configuration, the job key, Redis, each host's hypervisor tools (on this machine),
-whether each host's worker is reporting, and the Slack tokens (auth.test). Prints what is wrong
-and how to fix it.`;
+import { EXIT } from './exit-codes.js';
 
 type Level = 'ok' | 'warn' | 'fail';
 interface Check {
@@ -29,6 +25,7 @@ interface Check {
 }
 const MARK: Record<Level, string> = { ok: '✔', warn: '!', fail: '✘' };
 
+/** Runs every check, printing each as it goes, and exits with the overall status. */
 export async function doctorMain(opts: { host?: string }): Promise<void> {
   const checks: Check[] = [];
   const add = (level: Level, what: string, fix?: string) => {
@@ -45,7 +42,7 @@ export async function doctorMain(opts: { host?: string }): Promise<void> {
       (err as OpError).userMessage ?? String(err),
       'fix the keys named above in the file VPSOPS_CONFIG points to',
     );
-    process.exit(1);
+    process.exit(EXIT.CONFIG);
   }
   try {
     checkJobKey(config.secrets.jobKey);
@@ -61,7 +58,7 @@ export async function doctorMain(opts: { host?: string }): Promise<void> {
   const hosts = opts.host ? [opts.host] : Object.keys(config.hosts);
   for (const h of hosts) await checkHostTools(config, h, add);
   await checkSlack(config, add);
-  process.exit(checks.some((c) => c.level === 'fail') ? 1 : 0);
+  process.exit(checks.some((c) => c.level === 'fail') ? EXIT.FAILED : EXIT.OK);
 }
 
 async function checkRedis(config: Config, add: (l: Level, w: string, f?: string) => void): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * `vpsops exec "/vps start 101" --as alice`: one command through the same path as chat, waiting
- * for the outcome. Exit status: 0 done, 1 failed or cancelled, 2 refused (bad input, not allowed),
- * 3 no outcome within --timeout.
+ * for the outcome. stdout is only the reply (or, with --json, one JSON object); logs go to stderr.
+ * Exit statuses are in exit-codes.ts.
  */
 import { QueueEvents } from 'bullmq';
+import { pino } from 'pino';
 import { catalogue } from '../../jobs/index.js';
 import { createBotCore } from '../bot.js';
 import { type JobView, jobBlocks } from '../chat/job-message.js';
@@ -11,19 +12,13 @@ import { renderBlocks } from '../chat/render.js';
 import { targetLabel } from '../core/enqueue.js';
 import { isErrorCode, type SerializedError } from '../core/errors.js';
 import type { RunResult } from '../core/operation.js';
+import { checkJobKey } from '../core/signing.js';
 import { parseDuration } from '../core/units.js';
 import { connect } from '../queue/connection.js';
 import { hostQueueName } from '../queue/keys.js';
-import { fail, setup } from './common.js';
-
-export const EXEC_HELP = `Usage: vpsops exec "<command>" --as USER [--channel ID] [--timeout DURATION] [--no-wait]
-
-Sends one /vps command through the same path as chat (parse, authorize, enqueue to the live
-workers via REDIS_URL), waits for the outcome and prints the reply.
-
-Exit status: 0 done, 1 failed or cancelled, 2 refused (bad input, unknown guest, not allowed),
-3 no outcome within --timeout (default jobs.execTimeout), 4 waiting for approval (the request id
-is printed; it runs when an approver approves it).`;
+import { requireRedis, setup } from './common.js';
+import { execOutcome, type JobEnd } from './exec-outcome.js';
+import { usageError } from './exit-codes.js';
 
 export interface ExecOpts {
   command?: string;
@@ -31,41 +26,46 @@ export interface ExecOpts {
   channel?: string;
   timeout?: string;
   wait: boolean;
+  /** Print the outcome as one JSON object instead of the reply. */
+  json: boolean;
 }
 
+type Core = ReturnType<typeof createBotCore>;
+
+/** Runs one command to its outcome, prints it and exits with its status. */
 export async function execMain(o: ExecOpts): Promise<void> {
-  if (!o.command || !o.as) fail(new Error(`a command and --as USER are required.\n\n${EXEC_HELP}`), 2);
-  const { config, log } = setup();
-  const timeoutMs = o.timeout ? parseDuration(o.timeout) : config.jobs.execTimeout;
-  if (!timeoutMs) fail(new Error(`--timeout: "${o.timeout}" is not a duration like 90s or 10m.`), 2);
+  if (!o.command || !o.as) throw usageError('exec', 'a command and --as USER are required');
+  const timeoutMs = o.timeout ? parseDuration(o.timeout) : undefined;
+  if (o.timeout && !timeoutMs)
+    throw usageError('exec', `--timeout: "${o.timeout}" is not a duration like 90s or 10m`);
+  const { config, log } = setup({}, pino.destination(2));
+  // A missing key is a configuration error even when Redis is down too.
+  checkJobKey(config.secrets.jobKey);
+  await requireRedis(config.redis.url);
   const core = createBotCore(config, log);
-  let status = 0;
-  try {
-    const reply = await core.dispatcher.dispatch({
-      text: o.command,
-      user: o.as,
-      origin: 'exec',
-      ...(o.channel ? { channel: o.channel } : {}),
-    });
-    console.log(renderBlocks(reply.blocks));
-    if (!reply.ok) status = 2;
-    else if (reply.approvalId) status = 4;
-    else if (reply.jobId && reply.host && o.wait)
-      status = await waitForOutcome(core, reply.jobId, reply.host, timeoutMs);
-  } catch (err) {
-    await core.close();
-    fail(err);
+  // Without --json the reply is printed at once, so a long job shows that it was queued.
+  const say = o.json ? () => {} : (text: string) => console.log(text);
+  const reply = await core.dispatcher.dispatch({
+    text: o.command,
+    user: o.as,
+    origin: 'exec',
+    ...(o.channel ? { channel: o.channel } : {}),
+  });
+  const replyText = renderBlocks(reply.blocks);
+  say(replyText);
+  let end: JobEnd | undefined;
+  if (reply.ok && !reply.approvalId && reply.jobId && reply.host && o.wait) {
+    end = await waitForEnd(core, reply.jobId, reply.host, timeoutMs ?? config.jobs.execTimeout);
+    say(end.text);
   }
+  const outcome = execOutcome(reply, replyText, end);
+  if (o.json) console.log(JSON.stringify(outcome));
   await core.close();
-  process.exit(status);
+  process.exit(outcome.exitCode);
 }
 
-async function waitForOutcome(
-  core: ReturnType<typeof createBotCore>,
-  id: string,
-  host: string,
-  timeoutMs: number,
-): Promise<number> {
+/** Waits for the job to finish, fail or be cancelled, for at most timeoutMs. */
+async function waitForEnd(core: Core, id: string, host: string, timeoutMs: number): Promise<JobEnd> {
   const events = new QueueEvents(hostQueueName(host), {
     connection: connect({ url: core.config.redis.url, blocking: true }),
     prefix: core.keys.prefix,
@@ -73,7 +73,8 @@ async function waitForOutcome(
   await events.waitUntilReady();
   const job = await core.jobs.queue(host).getJob(id);
   try {
-    if (!job) return 0; // cancelled before it started, already reported
+    // A waiting job is removed when it is cancelled; the cancel already told the channel.
+    if (!job) return { status: 'cancelled', text: `Job ${id} was cancelled before it started.` };
     const r = job.data.request;
     const view: JobView = {
       requestId: id,
@@ -84,30 +85,31 @@ async function waitForOutcome(
       phase: 'done',
       pct: 100,
     };
-    try {
-      const result = (await job.waitUntilFinished(events, timeoutMs)) as RunResult;
+    let timer: NodeJS.Timeout | undefined;
+    // Our own timer rather than BullMQ's ttl, whose expiry is known only by its message text.
+    const timedOut = new Promise<undefined>((res) => {
+      timer = setTimeout(() => res(undefined), timeoutMs);
+    });
+    const finished = job.waitUntilFinished(events).then(
+      (result: RunResult) => ({ result }),
+      (err: Error) => ({ error: parseReason(err.message) }),
+    );
+    const end = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    if (!end)
+      return {
+        status: 'timeout',
+        text: `No outcome within ${Math.round(timeoutMs / 1000)}s; the job goes on (see /vps jobs).`,
+      };
+    if ('result' in end) {
       const op = catalogue.get(r.op);
-      console.log(renderBlocks(jobBlocks({ ...view, result }, op?.render?.bind(op))));
-      return 0;
-    } catch (err) {
-      const message = (err as Error).message;
-      if (/timed out/i.test(message) && !message.startsWith('{')) {
-        console.log(`No outcome within ${Math.round(timeoutMs / 1000)}s; the job goes on (see /vps jobs).`);
-        return 3;
-      }
-      const e = parseReason(message);
-      console.log(
-        renderBlocks(
-          jobBlocks({
-            ...view,
-            phase: e.code === 'CANCELLED' ? 'cancelled' : 'failed',
-            error: e,
-            step: e.message,
-          }),
-        ),
-      );
-      return 1;
+      const text = renderBlocks(jobBlocks({ ...view, result: end.result }, op?.render?.bind(op)));
+      return { status: 'done', text, result: end.result };
     }
+    const e = end.error;
+    const phase = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    const text = renderBlocks(jobBlocks({ ...view, phase, error: e, step: e.message }));
+    return { status: phase, text, error: e };
   } finally {
     await events.close();
   }

@@ -4,21 +4,15 @@ import { hostDriverConfig } from '../config/load.js';
 import { checkJobKey } from '../core/signing.js';
 import { createDriver } from '../drivers/index.js';
 import { startWorker } from '../worker/index.js';
-import { fail, onShutdown, setup } from './common.js';
+import { fail, onShutdown, requireRedis, setup } from './common.js';
+import { usageError } from './exit-codes.js';
 
-export const WORKER_HELP = `Usage: vpsops worker --host NAME [--exit-with-parent]
-
-Runs the jobs of one host's queue against its hypervisor, publishes its inventory and
-heartbeat to Redis, and watches its guests. Run one per hypervisor host.
-
-  --host NAME          the host, as named under hosts: in the config
-  --exit-with-parent   exit when the process that started this one goes away (used by the demo)
-
-Environment: REDIS_URL, VPSOPS_CONFIG, VPSOPS_JOB_KEY, LOG_LEVEL.
-SIGTERM lets running jobs finish (worker.shutdownGrace), then hands the rest back to the queue.`;
-
+/**
+ * Starts the worker of one host and keeps it running until SIGTERM or SIGINT. A failure to start
+ * ends the process with the status of its kind: the host missing from the config is CONFIG.
+ */
 export async function workerMain(opts: { host?: string; exitWithParent?: boolean }): Promise<void> {
-  if (!opts.host) fail(new Error(`--host is required.\n\n${WORKER_HELP}`));
+  if (!opts.host) throw usageError('worker', '--host NAME is required');
   const { config: loaded, log } = setup();
   const host = opts.host;
   // A worker runs on a hypervisor host and never talks to Slack: it must not hold Slack secrets.
@@ -26,9 +20,16 @@ export async function workerMain(opts: { host?: string; exitWithParent?: boolean
   if (Object.values(slackSecrets).some(Boolean))
     log.warn('SLACK_* variables are set for this worker; it ignores them. Remove them from its environment.');
   const config = { ...loaded, secrets: key ? { jobKey: key } : {} };
+  let h: ReturnType<typeof hostDriverConfig>;
+  try {
+    h = hostDriverConfig(config, host);
+  } catch (err) {
+    // Here the name comes from the command line and must be in the config, not from a chat.
+    fail(err, 'CONFIG');
+  }
   try {
     const jobKey = checkJobKey(config.secrets.jobKey);
-    const h = hostDriverConfig(config, host);
+    await requireRedis(config.redis.url);
     const driver = createDriver(config, host, log);
     const worker = await startWorker({
       config,

@@ -154,16 +154,18 @@ describe('vpsops audit export', () => {
     expect(between.stdout.split('\n').map((l) => JSON.parse(l).type)).toEqual(['job']);
   });
 
-  it('refuses an unknown format or time with exit status 2 and says what it takes', async () => {
+  it('refuses an unknown format or time as a usage error (64) and says what it takes', async () => {
     const bad = await exportAudit('--format', 'xml');
-    expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('vpsops: --format must be jsonl or csv, not "xml".');
+    expect(bad.exitCode).toBe(64);
+    expect(bad.stderr).toMatch(
+      /^vpsops audit: --format must be jsonl or csv, not "xml"\n\nUsage: vpsops audit export --format/,
+    );
     expect(bad.stdout).toBe('');
     const missing = await exportAudit();
-    expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain('--format must be jsonl or csv.');
+    expect(missing.exitCode).toBe(64);
+    expect(missing.stderr).toContain('vpsops audit: --format must be jsonl or csv\n');
     const since = await exportAudit('--format', 'csv', '--since', 'last tuesday');
-    expect(since.exitCode).toBe(2);
+    expect(since.exitCode).toBe(64);
     expect(since.stderr).toContain('--since: "last tuesday" is neither a duration like 2h or 7d nor a date');
   });
 });

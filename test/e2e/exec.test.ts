@@ -1,6 +1,7 @@
 /**
- * `vpsops exec` against live workers: one command through the chat path, the reply printed, and
- * an exit status that scripts can rely on (0 done, 1 failed, 2 refused, 3 no outcome in time).
+ * `vpsops exec` against live workers: one command through the chat path, the reply printed (or one
+ * JSON object with --json), and an exit status that scripts can rely on (0 done, 1 failed,
+ * 2 refused, 4 waiting for approval, 64 usage error, 78 misconfigured).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,23 +102,24 @@ describe('vpsops exec', () => {
     expect(r.stdout).not.toMatch(/done/);
   });
 
-  it('without --as it refuses and says what is needed', async () => {
+  it('without --as it is a usage error (64) that says what is needed', async () => {
     const r = await execa(process.execPath, [CLI, 'exec', '/vps list'], { env, reject: false });
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/--as USER are required/);
+    expect(r.exitCode).toBe(64);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^vpsops exec: a command and --as USER are required\n\nUsage: vpsops exec/);
   });
 });
 
 describe('vpsops CLI', () => {
   it('every subcommand answers --help', async () => {
-    for (const cmd of ['bot', 'worker', 'demo', 'doctor', 'exec']) {
+    for (const cmd of ['bot', 'worker', 'demo', 'doctor', 'exec', 'audit']) {
       const r = await execa(process.execPath, [CLI, cmd, '--help'], { reject: false });
       expect(r.exitCode, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(new RegExp(`^Usage: vpsops ${cmd}`));
     }
   });
 
-  it('an invalid config stops with the path of the bad key', async () => {
+  it('an invalid config stops with the path of the bad key and the config status (78)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpsops-badconf-'));
     const file = join(dir, 'c.yaml');
     writeFileSync(file, 'hosts:\n  vz-1: { kind: xen }\n');
@@ -125,7 +127,7 @@ describe('vpsops CLI', () => {
       env: { VPSOPS_CONFIG: file },
       reject: false,
     });
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(78);
     expect(r.stderr).toContain('hosts.vz-1.kind: expected "kvm" or "openvz"');
   });
 
@@ -162,5 +164,81 @@ describe('vpsops CLI', () => {
     expect(r.stdout).toMatch(/✔ worker for vz-1 is reporting/);
     expect(r.stdout).toMatch(/✔ vz-1: .*vzctl vzctl version 4\.11\.1/);
     expect(r.exitCode).toBe(0);
+  });
+});
+
+describe('vpsops exec output streams', () => {
+  it('stdout is only the reply; the log lines go to stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpsops-streams-'));
+    const file = join(dir, 'c.yaml');
+    // No policy: the bot core logs a warning about it, at the default level (info).
+    writeFileSync(file, stringify({ hosts: { 'vz-1': { kind: 'openvz' } } }));
+    const r = await execa(process.execPath, [CLI, 'exec', '/vps list', '--as', 'mallory'], {
+      env: { ...env, VPSOPS_CONFIG: file, LOG_LEVEL: 'info' },
+      reject: false,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe(
+      '❌ Not allowed: you have no role in the access policy (default deny).\n' +
+        'Rule: default deny. Ask an admin of vpsops to change the access policy if you need this.',
+    );
+    const logs = r.stderr.split('\n').map((l) => JSON.parse(l) as { msg: string });
+    expect(logs.map((l) => l.msg)).toContain(
+      'no access policy is configured (VPSOPS_POLICY): every command but help is refused',
+    );
+  });
+});
+
+describe('vpsops exec --json', () => {
+  /** Runs with --json and checks that stdout is exactly one JSON object, on one line. */
+  const json = async (command: string) => {
+    const r = await vpsExec(command, '--json');
+    expect(r.stdout.split('\n')).toHaveLength(1);
+    const outcome = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(outcome.exitCode).toBe(r.exitCode);
+    return outcome;
+  };
+
+  it('a job that is done: status, ids, the plain text and the result', async () => {
+    const o = await json('/vps stop web-1');
+    expect(o).toMatchObject({ ok: true, status: 'done', exitCode: 0, host: 'vz-1' });
+    expect(o.requestId).toMatch(/^\w+$/);
+    expect(o.text).toMatch(
+      /^⏳ stop web-1 \(101\) on vz-1: queued[\s\S]*\n✅ stop web-1 \(101\) on vz-1: done/,
+    );
+    expect(o.result).toMatchObject({ summary: expect.stringMatching(/web-1 \(101\) is stopped/) });
+    expect(o).not.toHaveProperty('error');
+  });
+
+  it('a job that failed: exit 1 and the error with its code', async () => {
+    const o = await json('/vps stop web-1');
+    expect(o).toMatchObject({
+      ok: false,
+      status: 'failed',
+      exitCode: 1,
+      host: 'vz-1',
+      error: { code: 'NOT_RUNNING', retryable: false },
+    });
+    expect((o.error as { message: string }).message).toMatch(/not running/);
+    expect(Object.keys(o.error as object).sort()).toEqual(['code', 'message', 'retryable']);
+  });
+
+  it('a refusal: exit 2, no request, and the sentence', async () => {
+    const o = await json('/vps stop nosuch');
+    expect(o).toMatchObject({
+      ok: false,
+      status: 'refused',
+      exitCode: 2,
+      requestId: null,
+      host: null,
+      error: { code: 'GUEST_NOT_FOUND' },
+    });
+    expect(o.text).toMatch(/^❌ No guest named "nosuch"/);
+  });
+
+  it('a read answered by the bot', async () => {
+    const o = await json('/vps list');
+    expect(o).toMatchObject({ ok: true, status: 'answered', exitCode: 0, requestId: null, host: null });
+    expect(o.text).toMatch(/2 guests/);
   });
 });

@@ -68,19 +68,19 @@ describe('vpsops bot (Slack)', () => {
     expect(String(done.stdout)).toContain('vpsops bot is listening to Slack');
   });
 
-  it('a token Slack refuses stops the bot with one sentence', async () => {
+  it('a token Slack refuses stops the bot with one sentence and the config status (78)', async () => {
     const r = await execa(process.execPath, [CLI, 'bot'], {
       env: env({ SLACK_BOT_TOKEN: 'xoxb-wrong', PORT: String(await freePort()) }),
       reject: false,
       timeout: 20_000,
     });
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(78);
     expect(r.stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
   });
 
-  it('without SLACK_BOT_TOKEN it says what to set (or to use --terminal)', async () => {
+  it('without SLACK_BOT_TOKEN it says what to set (or to use --terminal), with status 78', async () => {
     const r = await execa(process.execPath, [CLI, 'bot'], { env: env(), reject: false, timeout: 20_000 });
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(78);
     expect(r.stderr).toContain('SLACK_BOT_TOKEN is not set');
     expect(r.stderr).toContain('--terminal');
   });
