@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run docs: rewrites the generated sections of README.md (command reference, error table) from
- * the compiled catalogue and error codes. `--check` writes nothing and exits 1 when a section is
+ * npm run docs: rewrites the generated sections of README.md (command reference, role table, error
+ * table) from the compiled catalogue, policy roles and error codes. `--check` writes nothing and exits 1 when a section is
  * stale, naming it (for CI). Needs `npm run build` first, since it imports dist/.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,11 +28,12 @@ async function compiled(path) {
 const { catalogue } = await compiled('jobs/index.js');
 const { usage } = await compiled('src/core/operation.js');
 const { ERROR_CODES } = await compiled('src/core/errors.js');
+const { ROLES, requiredRole, verbsOfRole } = await compiled('src/core/policy.js');
 
 let result;
 try {
   const before = readFileSync(readmePath, 'utf8');
-  result = updateReadme(before, renderAll({ catalogue, usage, errorCodes: ERROR_CODES }));
+  result = updateReadme(before, renderAll({ catalogue, usage, errorCodes: ERROR_CODES, roles: ROLES, requiredRole, verbsOfRole }));
 } catch (err) {
   console.error(`gen-docs: ${err.message}`);
   process.exit(2);

@@ -1,6 +1,6 @@
 /**
  * Names of queues and Redis keys. BullMQ forbids ":" in queue names, so a host's queue is
- * `host.<name>`; every key carries the configured prefix (`{vpsops}` on Redis Cluster).
+ * `host.<name>`; every key carries the configured prefix (one Redis node; no Cluster yet).
  */
 
 export const NOTIFY_QUEUE = 'notify';
