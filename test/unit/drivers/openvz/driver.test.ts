@@ -110,12 +110,13 @@ describe('OpenVzDriver with fake vzctl/vzlist', () => {
   });
 
   it('turns a slow graceful stop into TIMEOUT without force and stop --fast with force', async () => {
-    await script({ stop: [{ sleepMs: 5_000 }, { exit: 0 }] });
-    const err = await failure(driver().shutdown('101', { timeoutMs: 300, force: false }));
+    // The fake is a node program: the timeout leaves it time to start and log its call on a busy machine.
+    await script({ stop: [{ sleepMs: 30_000 }, { exit: 0 }] });
+    const err = await failure(driver().shutdown('101', { timeoutMs: 2_000, force: false }));
     expect(err.code).toBe('TIMEOUT');
-    expect(err.userMessage).toBe('CT 101 did not shut down within 300ms; use force=yes to power it off.');
-    await script({ stop: [{ sleepMs: 5_000 }, { exit: 0 }] });
-    await driver().shutdown('101', { timeoutMs: 300, force: true });
+    expect(err.userMessage).toBe('CT 101 did not shut down within 2s; use force=yes to power it off.');
+    await script({ stop: [{ sleepMs: 30_000 }, { exit: 0 }] });
+    await driver().shutdown('101', { timeoutMs: 2_000, force: true });
     expect(await calls()).toEqual([
       ['vzctl', 'stop', '101'],
       ['vzctl', 'stop', '101', '--fast'],
