@@ -9,6 +9,7 @@ import { formatDuration } from '../core/units.js';
 import type { Logger } from '../log.js';
 import type { FleetStore, HostView } from '../queue/fleet.js';
 import type { GuestNotice, JobNotice, PressureNotice } from '../queue/notify.js';
+import { crashAlert, guestLabel, jobFailedAlert, pressureAlert, stoppedAlert } from './guest-alerts.js';
 import { formatRatio, type Level, overcommitLevels, RESOURCE_LABEL, type Resource } from './overcommit.js';
 import type { AlertStore } from './store.js';
 import {
@@ -36,18 +37,6 @@ export interface AlertManagerOptions {
   emit(e: AlertEvent): Promise<void>;
   now?: () => number;
 }
-
-/** What a growing failcnt means for the container, per beancounter (contract §5). */
-const PRESSURE_MEANS: Readonly<Record<string, string>> = {
-  physpages: 'the container was refused memory and is being swapped',
-  privvmpages: 'memory allocations in the container were refused',
-  oomguarpages: 'processes in the container may have been killed for lack of memory',
-  kmemsize: 'kernel memory allocations for the container were refused',
-  numproc: 'the container could not start more processes',
-  numfile: 'the container could not open more files',
-  numtcpsock: 'the container could not open more TCP sockets',
-  numothersock: 'the container could not open more sockets',
-};
 
 /** A pressure alert with no growth reported for this long is resolved (see evaluate). */
 const PRESSURE_QUIET_MS = 10 * 60_000;
@@ -78,73 +67,28 @@ export class AlertManager {
   }
 
   async onGuest(n: GuestNotice): Promise<void> {
-    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
-    const crash = fingerprint('crash', n.host, n.guestId);
-    const stop = fingerprint('stopped', n.host, n.guestId);
+    const label = guestLabel(n);
     if (n.event === 'started' || n.event === 'resumed') {
-      await this.resolve(crash, `${label} is running again`);
-      await this.resolve(stop, `${label} is running again`);
+      await this.resolve(fingerprint('crash', n.host, n.guestId), `${label} is running again`);
+      await this.resolve(fingerprint('stopped', n.host, n.guestId), `${label} is running again`);
       return;
     }
     // OpenVZ has no crash event: a container that stops when nothing of ours stopped it crashed.
     const crashed =
       n.event === 'crashed' || (n.event === 'stopped' && this.o.config.hosts[n.host]?.kind === 'openvz');
-    if (crashed)
-      await this.raise({
-        fingerprint: crash,
-        kind: 'crash',
-        severity: 'critical',
-        host: n.host,
-        guest: n.guestName,
-        group: this.group(n.host),
-        title: `${label} crashed on ${n.host}`,
-        text: `${label} on ${n.host} crashed at ${new Date(n.at).toISOString()}${n.reason ? ` (${n.reason})` : ''}. Nobody asked it to stop.`,
-      });
-    else if (n.event === 'stopped')
-      // KVM tells a shutdown from a crash: someone stopped it on the host or inside the guest.
-      await this.raise({
-        fingerprint: stop,
-        kind: 'stopped',
-        severity: 'warning',
-        host: n.host,
-        guest: n.guestName,
-        group: this.group(n.host),
-        title: `${label} stopped on ${n.host} without an operation of ours`,
-        text: `${label} on ${n.host} stopped at ${new Date(n.at).toISOString()} without any vpsops operation asking for it: someone on the host, or the guest itself.`,
-      });
+    if (crashed) await this.raise(crashAlert(n, this.group(n.host)));
+    // KVM tells a shutdown from a crash: someone stopped it on the host or inside the guest.
+    else if (n.event === 'stopped') await this.raise(stoppedAlert(n, this.group(n.host)));
   }
 
   /** A job that failed for good (after its retries): an alert, also in the requester's thread. */
   async onJobFailed(n: JobNotice, targetLabel: string): Promise<void> {
-    await this.raise(
-      {
-        fingerprint: fingerprint('job-failed', n.host, n.requestId),
-        kind: 'job-failed',
-        severity: 'warning',
-        host: n.host,
-        group: this.group(n.host),
-        title: `${n.op} ${targetLabel} failed on ${n.host}`,
-        text: `Job ${n.requestId} (${n.op} ${targetLabel}, asked by ${n.user}) failed: ${n.error?.message ?? 'unknown error'}`,
-      },
-      n.requestId,
-    );
+    await this.raise(jobFailedAlert(n, targetLabel, this.group(n.host)), n.requestId);
   }
 
   /** A container's fail counter grew: a warning naming the container and the resource (one per pair). */
   async onPressure(n: PressureNotice): Promise<void> {
-    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
-    const means = PRESSURE_MEANS[n.resource] ?? `the container was refused ${n.resource}`;
-    await this.raise({
-      fingerprint: fingerprint('pressure', n.host, `${n.guestId}:${n.resource}`),
-      kind: 'pressure',
-      severity: 'warning',
-      host: n.host,
-      guest: n.guestName,
-      group: this.group(n.host),
-      title: `${label} on ${n.host} hit its ${n.resource} limit`,
-      text: `${label} on ${n.host}: ${n.resource} failcnt grew by ${n.grewBy} to ${n.failcnt} since the last check: ${means}.`,
-      details: { Resource: n.resource, Failcnt: String(n.failcnt) },
-    });
+    await this.raise(pressureAlert(n, this.group(n.host)));
   }
 
   /** One monitoring cycle: overcommit and silent hosts, then the store's own timers (flapping). */
