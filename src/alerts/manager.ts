@@ -1,14 +1,16 @@
 /**
  * Turns what the fleet reports into alerts people act on: guest notices (crashes, stops nobody
  * asked for, and the guest coming back), jobs that failed for good, and on a timer, overcommit
- * levels and hosts that went silent (and came back). The store decides what is new, a repeat, a
- * resolution or muted; the manager hands each visible change to the chat adapter.
+ * levels and hosts that went silent (and came back). The store decides what is new, what changed,
+ * a mere repeat, a resolution or muted; the manager hands each visible change to the chat
+ * adapter, once, and nothing for a check that changed nothing.
  */
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../core/units.js';
 import type { Logger } from '../log.js';
 import type { FleetStore, HostView } from '../queue/fleet.js';
 import type { GuestNotice, JobNotice, PressureNotice } from '../queue/notify.js';
+import { changeNote } from './change-note.js';
 import { crashAlert, guestLabel, jobFailedAlert, pressureAlert, stoppedAlert } from './guest-alerts.js';
 import { formatRatio, type Level, overcommitLevels, RESOURCE_LABEL, type Resource } from './overcommit.js';
 import type { AlertStore } from './store.js';
@@ -23,7 +25,9 @@ import {
 /** A change people should see: the alert's message to post or edit, and a line for its thread. */
 export interface AlertEvent {
   state: AlertState;
-  /** A follow-up for the alert's thread ("seen again", "resolved after 3m"). */
+  /** A new alert, one whose message shows something new, or one that cleared. */
+  change: 'opened' | 'updated' | 'resolved';
+  /** A follow-up for the alert's thread ("escalated to critical", "resolved: web-1 is running again"). */
   note?: string;
   /** For a failed job: the requester's job message, whose thread also gets the note. */
   jobRequestId?: string;
@@ -100,7 +104,7 @@ export class AlertManager {
     }
     await this.guestsBack(views);
     await this.pressureQuiet();
-    for (const s of await this.o.store.settle(this.now())) await this.handle(s.decision);
+    for (const s of await this.o.store.settle(this.now())) await this.handle(s.decision, noteOf(s.decision));
   }
 
   /** A crashed or stopped guest that runs again resolves its alert (started by anyone, anyhow). */
@@ -140,6 +144,7 @@ export class AlertManager {
         group: this.group(v.name),
         title: `host ${v.name} is not reporting since ${since}`,
         text: `No heartbeat from ${v.name}'s worker since ${since}. Running there then: ${running.join(', ') || 'no guests'}.`,
+        affected: running,
       });
       return;
     }
@@ -162,6 +167,7 @@ export class AlertManager {
         group: this.group(v.name),
         title: `${v.name} is back, but ${missing.length} guest${missing.length === 1 ? '' : 's'} did not come back`,
         text: `Running before ${v.name} went silent, not running now: ${missing.join(', ')}.`,
+        affected: missing,
       });
   }
 
@@ -203,17 +209,7 @@ export class AlertManager {
 
   private async raise(a: Alert, jobRequestId?: string): Promise<void> {
     const d = await this.o.store.raise(a, this.now());
-    const note =
-      d.action === 'update'
-        ? d.escalated
-          ? `escalated to ${d.state.severity}`
-          : d.reopened
-            ? 'back again'
-            : d.flap === 'started'
-              ? 'flapping: further changes are muted until it settles'
-              : undefined
-        : undefined;
-    await this.handle(d, note, jobRequestId);
+    await this.handle(d, noteOf(d), jobRequestId);
   }
 
   private async resolve(fp: string, why: string): Promise<void> {
@@ -221,16 +217,31 @@ export class AlertManager {
     await this.handle(d, d.action === 'resolve' ? `resolved: ${why}` : undefined);
   }
 
+  /** Hands a visible change to chat; a repeat, a muted alert or one never shown is only logged. */
   private async handle(
     d: RaiseDecision | ResolveDecision,
     note?: string,
     jobRequestId?: string,
   ): Promise<void> {
-    if (d.action === 'none' || (d.action === 'suppress' && !('flap' in d && d.flap))) return;
-    if (d.action === 'resolve' && !d.state.announced) return;
-    const e: AlertEvent = { state: d.state };
+    if (d.action === 'none') return;
+    // A suppressed decision is shown only to say flapping started or ended on a message people saw.
+    const shown = d.action === 'suppress' ? d.flap !== undefined && d.state.announced : d.state.announced;
+    if (!shown) {
+      const why = d.action === 'suppress' ? d.why : 'never shown';
+      this.o.log.debug({ fingerprint: d.state.fingerprint, action: d.action, why }, 'alert change not shown');
+      return;
+    }
+    const change = d.action === 'post' ? 'opened' : d.action === 'resolve' ? 'resolved' : 'updated';
+    const e: AlertEvent = { state: d.state, change };
     if (note) e.note = note;
     if (jobRequestId) e.jobRequestId = jobRequestId;
     await this.o.emit(e);
   }
+}
+
+/** The line for an alert's thread that says what changed (escalated, silenced, flapping…). */
+function noteOf(d: RaiseDecision | ResolveDecision): string | undefined {
+  if (d.action === 'update') return changeNote(d.changes, d.state);
+  if (d.action === 'suppress' && d.flap) return changeNote([`flap-${d.flap}`], d.state);
+  return undefined;
 }

@@ -1,10 +1,11 @@
 /**
  * Alert state in Redis, one hash per fingerprint, and the hygiene rules that keep chat quiet: one
- * message per alert (repeats edit it), a cooldown after a resolve within which a re-raise reopens
- * the same alert, flap detection, silences and maintenance windows. Each raise or resolve is one
- * Lua script (decide-script.ts), so two bot replicas raising the same alert at once produce
- * exactly one 'post'.
- * Time is the caller's (`now` on every method, or the `now` option): nothing here waits.
+ * message per alert, edited only when something it shows changes (a repeat is counted, not
+ * shown), a cooldown after a resolve within which a re-raise reopens the same alert, flap
+ * detection, silences and maintenance windows. Each decision is one Lua script
+ * (decide-script.ts), so two bot replicas raising the same alert at once produce exactly one
+ * 'post' and agree on every edit. Time is the caller's (`now` on every method, or the `now`
+ * option): nothing here waits.
  */
 import type { Redis } from 'ioredis';
 import { OpError } from '../core/errors.js';
@@ -59,20 +60,22 @@ export class AlertStore {
     return `${this.keys.prefix}:alert:${fp}`;
   }
 
-  /** The alert was seen (again): whether to post, edit the message, or stay quiet and why. */
+  /**
+   * The alert was seen (again): post it, edit its message because something it shows changed, or
+   * stay quiet and say why ('unchanged' for a mere repeat).
+   */
   async raise(alert: Alert, now = this.clock()): Promise<RaiseDecision> {
     if (!alert.fingerprint || !(alert.severity in SEVERITY_RANK)) {
       throw new OpError('INTERNAL', `Not an alert: ${JSON.stringify(alert)}.`);
     }
     const muted = await this.silences.mutedBy(alert, now);
-    const r = await this.decide(
-      'raise',
-      alert.fingerprint,
-      now,
-      alert.severity,
-      JSON.stringify(alert),
-      muted,
-    );
+    const affected = [...(alert.affected ?? [])].sort().join(',');
+    const r = await this.decide('raise', alert.fingerprint, now, {
+      severity: alert.severity,
+      json: JSON.stringify(alert),
+      muted: muted ?? '',
+      affected,
+    });
     // A raise always answers with a decision, never ['none'].
     return toDecision(r as Exclude<ScriptReply, [string]>) as RaiseDecision;
   }
@@ -97,10 +100,25 @@ export class AlertStore {
     return out;
   }
 
-  /** Records who acknowledged the alert; undefined if there is no such alert. */
+  /**
+   * Records who acknowledged the alert, as shown: the caller edits its message, and the next raise
+   * does not edit it again for that. Undefined if there is no such alert.
+   */
   async ack(fp: string, user: string, now = this.clock()): Promise<AlertState | undefined> {
-    const ok = await this.redis.eval(SET_IF_EXISTS, 1, this.key(fp), 'ackedBy', user, 'ackedAt', String(now));
-    return ok ? this.get(fp) : undefined;
+    const r = await this.decide('ack', fp, now, { severity: user });
+    return r.length === 1 ? undefined : (toDecision(r) as RaiseDecision).state;
+  }
+
+  /**
+   * Silences changed for this open alert (a Silence button): whether its message must say it is
+   * muted, or no longer, now. 'update' means edit it; the next raise will not edit it for that.
+   */
+  async remute(fp: string, now = this.clock()): Promise<RaiseDecision | { action: 'none' }> {
+    const s = await this.get(fp);
+    if (s?.status !== 'open') return { action: 'none' };
+    const muted = await this.silences.mutedBy(s, now);
+    const r = await this.decide('mute', fp, now, { muted: muted ?? '' });
+    return r.length === 1 ? { action: 'none' } : (toDecision(r) as RaiseDecision);
   }
 
   /** Where the caller posted the alert's message; false if there is no such alert. */
@@ -132,15 +150,14 @@ export class AlertStore {
   }
 
   private async decide(
-    action: 'raise' | 'resolve' | 'settle',
+    action: 'raise' | 'resolve' | 'settle' | 'ack' | 'mute',
     fp: string,
     now: number,
-    ...alert: [severity?: string, json?: string, muted?: string]
+    a: { severity?: string; json?: string; muted?: string; affected?: string } = {},
   ): Promise<ScriptReply> {
-    const [severity = '', json = '', muted = ''] = alert;
     const { cooldownMs, flapThreshold, flapWindowMs, minUpdateMs, keepMs } = this.rules;
-    const args = [action, Math.trunc(now), fp, severity, json, muted];
-    args.push(cooldownMs, flapThreshold, flapWindowMs, minUpdateMs, keepMs);
+    const args = [action, Math.trunc(now), fp, a.severity ?? '', a.json ?? '', a.muted ?? ''];
+    args.push(cooldownMs, flapThreshold, flapWindowMs, minUpdateMs, keepMs, a.affected ?? '');
     const key = this.key(fp);
     const keys = [key, `${key}:history`, this.openKey, this.flappingKey];
     return (await this.redis.eval(DECIDE, keys.length, ...keys, ...args.map(String))) as ScriptReply;
