@@ -134,7 +134,8 @@ describe('alerts', () => {
     expect(denied.text).toContain('kernel update');
     const before = w.events.length;
     await p.host('vz-1').ctl.crash(101);
-    await sleep(1_500);
+    // The positive control: the crash reached the alert manager, which kept it out of chat.
+    await w.waitQuiet('crash:vz-1:101', 'maintenance', 'the crash muted by maintenance');
     expect(w.events.slice(before).filter((e) => e.state.kind === 'crash')).toEqual([]);
     const list = await p.run('/vps alerts', { user: 'alice' });
     expect(JSON.stringify(list.blocks)).toContain('in maintenance until');
@@ -150,7 +151,8 @@ describe('alerts', () => {
     expect(r.text).toMatch(/Alerts for web-2 on vz-1 are muted for 30m, until \d{4}-.*\(migration\)/);
     const before = w.events.length;
     await p.host('vz-1').ctl.crash(102);
-    await sleep(1_500);
+    // The positive control: the crash reached the alert manager, which kept it out of chat.
+    await w.waitQuiet('crash:vz-1:102', 'silenced', 'the crash muted by the silence');
     expect(w.events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
     expect((await p.run('/vps silence for=1h', { user: 'alice' })).text).toContain('silence needs host=NAME');
   });
