@@ -41,7 +41,8 @@ local function material()
   for i, f in ipairs(SLOTS) do
     local v = s[f] or ''
     if f == 'flapping' and v ~= '' then v = '1' end
-    parts[i] = v
+    -- A '|' in a guest name must not shift the slots (and make every raise look like a change).
+    parts[i] = (string.gsub(v, '|', '/'))
   end
   return table.concat(parts, '|')
 end
@@ -52,16 +53,16 @@ local function slots(m)
 end
 -- \`flags\` plus whatever else changed since the message was shown.
 local function changes(flags)
+  local is = slots(material())
   local was = slots(s.shown or material())
   local function add(f) if not has(flags, f) then flags = join(flags, f) end end
-  if s.status == 'open' and was.status == 'resolved' then add('reopened') end
-  local r, w = rank[s.severity] or 0, rank[was.severity] or 0
+  if is.status == 'open' and was.status == 'resolved' then add('reopened') end
+  local r, w = rank[is.severity] or 0, rank[was.severity] or 0
   if r > w then add('escalated') elseif r < w then add('deescalated') end
-  if (s.muted or '') ~= was.muted then add(s.muted and 'muted' or 'unmuted') end
-  if (s.ackedBy or '') ~= was.ackedBy and s.ackedBy then add('acked') end
-  if (s.affected or '') ~= was.affected then add('affected') end
-  local flapping = s.flapping and '1' or ''
-  if flapping ~= was.flapping then add(flapping == '1' and 'flap-started' or 'flap-ended') end
+  if is.muted ~= was.muted then add(is.muted ~= '' and 'muted' or 'unmuted') end
+  if is.ackedBy ~= was.ackedBy and is.ackedBy ~= '' then add('acked') end
+  if is.affected ~= was.affected then add('affected') end
+  if is.flapping ~= was.flapping then add(is.flapping == '1' and 'flap-started' or 'flap-ended') end
   return flags
 end
 -- Whatever the caller will show (a post, an edit, a resolution, a flapping note) is what the

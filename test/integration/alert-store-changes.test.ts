@@ -86,6 +86,9 @@ describe('what the alert store shows again', () => {
     expect(d).toMatchObject({ action: 'update', changes: ['affected'] });
     expect(d.state.affected).toEqual(['web-1', 'web-2', 'web-3']);
     expect(await s.raise(silent(['web-3', 'web-1', 'web-2']), at(3))).toMatchObject({ why: 'unchanged' });
+    // Names come from the hypervisor's listing: whatever is in them, a repeat is a repeat.
+    expect((await s.raise(silent(['a|b', 'c']), at(4))).action).toBe('update');
+    expect(await s.raise(silent(['a|b', 'c']), at(5))).toMatchObject({ why: 'unchanged' });
   });
 
   it('muted once it is shown: said once; what changes meanwhile waits, and is shown with the unmuting', async () => {
