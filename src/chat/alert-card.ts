@@ -26,7 +26,7 @@ export function alertKey(s: Pick<AlertState, 'fingerprint' | 'firstAt'>): string
   return `alert-${s.fingerprint}-${s.firstAt}`;
 }
 
-/** The blocks of an alert's message as `s` stands; `now` ends a resolved one's duration when it has no end. */
+/** The blocks of an alert's message; `now` ends the duration of a resolved one that has no end. */
 export function alertBlocks(s: AlertState, now: number): Block[] {
   const open = s.status === 'open';
   const head = open
