@@ -143,6 +143,8 @@ describe('alerts', () => {
     await sleep(2_100);
     const allowed = await p.run('/vps start web-2', { user: 'alice' });
     expect(allowed.jobId).toBeDefined();
+    // Over, not just under way: while it runs, the worker takes web-2 stopping for our doing.
+    expect((await p.sink.final(allowed.jobId!)).view.phase).toBe('done');
   });
 
   it('/vps silence mutes one guest’s alerts for a while, and says until when', async () => {
