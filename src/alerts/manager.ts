@@ -1,14 +1,17 @@
 /**
  * Turns what the fleet reports into alerts people act on: guest notices (crashes, stops nobody
  * asked for, and the guest coming back), jobs that failed for good, and on a timer, overcommit
- * levels and hosts that went silent (and came back). The store decides what is new, a repeat, a
- * resolution or muted; the manager hands each visible change to the chat adapter.
+ * levels and hosts that went silent (and came back). The store decides what is new, what changed,
+ * a mere repeat, a resolution or muted; the manager hands each visible change to the chat
+ * adapter, once, and nothing for a check that changed nothing.
  */
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../core/units.js';
 import type { Logger } from '../log.js';
 import type { FleetStore, HostView } from '../queue/fleet.js';
 import type { GuestNotice, JobNotice, PressureNotice } from '../queue/notify.js';
+import { changeNote } from './change-note.js';
+import { crashAlert, guestLabel, jobFailedAlert, pressureAlert, stoppedAlert } from './guest-alerts.js';
 import { formatRatio, type Level, overcommitLevels, RESOURCE_LABEL, type Resource } from './overcommit.js';
 import type { AlertStore } from './store.js';
 import {
@@ -22,7 +25,9 @@ import {
 /** A change people should see: the alert's message to post or edit, and a line for its thread. */
 export interface AlertEvent {
   state: AlertState;
-  /** A follow-up for the alert's thread ("seen again", "resolved after 3m"). */
+  /** A new alert, one whose message shows something new, or one that cleared. */
+  change: 'opened' | 'updated' | 'resolved';
+  /** A follow-up for the alert's thread ("escalated to critical", "resolved: web-1 is running again"). */
   note?: string;
   /** For a failed job: the requester's job message, whose thread also gets the note. */
   jobRequestId?: string;
@@ -36,18 +41,6 @@ export interface AlertManagerOptions {
   emit(e: AlertEvent): Promise<void>;
   now?: () => number;
 }
-
-/** What a growing failcnt means for the container, per beancounter (contract §5). */
-const PRESSURE_MEANS: Readonly<Record<string, string>> = {
-  physpages: 'the container was refused memory and is being swapped',
-  privvmpages: 'memory allocations in the container were refused',
-  oomguarpages: 'processes in the container may have been killed for lack of memory',
-  kmemsize: 'kernel memory allocations for the container were refused',
-  numproc: 'the container could not start more processes',
-  numfile: 'the container could not open more files',
-  numtcpsock: 'the container could not open more TCP sockets',
-  numothersock: 'the container could not open more sockets',
-};
 
 /** A pressure alert with no growth reported for this long is resolved (see evaluate). */
 const PRESSURE_QUIET_MS = 10 * 60_000;
@@ -78,73 +71,28 @@ export class AlertManager {
   }
 
   async onGuest(n: GuestNotice): Promise<void> {
-    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
-    const crash = fingerprint('crash', n.host, n.guestId);
-    const stop = fingerprint('stopped', n.host, n.guestId);
+    const label = guestLabel(n);
     if (n.event === 'started' || n.event === 'resumed') {
-      await this.resolve(crash, `${label} is running again`);
-      await this.resolve(stop, `${label} is running again`);
+      await this.resolve(fingerprint('crash', n.host, n.guestId), `${label} is running again`);
+      await this.resolve(fingerprint('stopped', n.host, n.guestId), `${label} is running again`);
       return;
     }
     // OpenVZ has no crash event: a container that stops when nothing of ours stopped it crashed.
     const crashed =
       n.event === 'crashed' || (n.event === 'stopped' && this.o.config.hosts[n.host]?.kind === 'openvz');
-    if (crashed)
-      await this.raise({
-        fingerprint: crash,
-        kind: 'crash',
-        severity: 'critical',
-        host: n.host,
-        guest: n.guestName,
-        group: this.group(n.host),
-        title: `${label} crashed on ${n.host}`,
-        text: `${label} on ${n.host} crashed at ${new Date(n.at).toISOString()}${n.reason ? ` (${n.reason})` : ''}. Nobody asked it to stop.`,
-      });
-    else if (n.event === 'stopped')
-      // KVM tells a shutdown from a crash: someone stopped it on the host or inside the guest.
-      await this.raise({
-        fingerprint: stop,
-        kind: 'stopped',
-        severity: 'warning',
-        host: n.host,
-        guest: n.guestName,
-        group: this.group(n.host),
-        title: `${label} stopped on ${n.host} without an operation of ours`,
-        text: `${label} on ${n.host} stopped at ${new Date(n.at).toISOString()} without any vpsops operation asking for it: someone on the host, or the guest itself.`,
-      });
+    if (crashed) await this.raise(crashAlert(n, this.group(n.host)));
+    // KVM tells a shutdown from a crash: someone stopped it on the host or inside the guest.
+    else if (n.event === 'stopped') await this.raise(stoppedAlert(n, this.group(n.host)));
   }
 
   /** A job that failed for good (after its retries): an alert, also in the requester's thread. */
   async onJobFailed(n: JobNotice, targetLabel: string): Promise<void> {
-    await this.raise(
-      {
-        fingerprint: fingerprint('job-failed', n.host, n.requestId),
-        kind: 'job-failed',
-        severity: 'warning',
-        host: n.host,
-        group: this.group(n.host),
-        title: `${n.op} ${targetLabel} failed on ${n.host}`,
-        text: `Job ${n.requestId} (${n.op} ${targetLabel}, asked by ${n.user}) failed: ${n.error?.message ?? 'unknown error'}`,
-      },
-      n.requestId,
-    );
+    await this.raise(jobFailedAlert(n, targetLabel, this.group(n.host)), n.requestId);
   }
 
   /** A container's fail counter grew: a warning naming the container and the resource (one per pair). */
   async onPressure(n: PressureNotice): Promise<void> {
-    const label = n.guestName !== n.guestId ? `${n.guestName} (${n.guestId})` : n.guestName;
-    const means = PRESSURE_MEANS[n.resource] ?? `the container was refused ${n.resource}`;
-    await this.raise({
-      fingerprint: fingerprint('pressure', n.host, `${n.guestId}:${n.resource}`),
-      kind: 'pressure',
-      severity: 'warning',
-      host: n.host,
-      guest: n.guestName,
-      group: this.group(n.host),
-      title: `${label} on ${n.host} hit its ${n.resource} limit`,
-      text: `${label} on ${n.host}: ${n.resource} failcnt grew by ${n.grewBy} to ${n.failcnt} since the last check: ${means}.`,
-      details: { Resource: n.resource, Failcnt: String(n.failcnt) },
-    });
+    await this.raise(pressureAlert(n, this.group(n.host)));
   }
 
   /** One monitoring cycle: overcommit and silent hosts, then the store's own timers (flapping). */
@@ -156,7 +104,7 @@ export class AlertManager {
     }
     await this.guestsBack(views);
     await this.pressureQuiet();
-    for (const s of await this.o.store.settle(this.now())) await this.handle(s.decision);
+    for (const s of await this.o.store.settle(this.now())) await this.handle(s.decision, noteOf(s.decision));
   }
 
   /** A crashed or stopped guest that runs again resolves its alert (started by anyone, anyhow). */
@@ -196,6 +144,7 @@ export class AlertManager {
         group: this.group(v.name),
         title: `host ${v.name} is not reporting since ${since}`,
         text: `No heartbeat from ${v.name}'s worker since ${since}. Running there then: ${running.join(', ') || 'no guests'}.`,
+        affected: running,
       });
       return;
     }
@@ -218,6 +167,7 @@ export class AlertManager {
         group: this.group(v.name),
         title: `${v.name} is back, but ${missing.length} guest${missing.length === 1 ? '' : 's'} did not come back`,
         text: `Running before ${v.name} went silent, not running now: ${missing.join(', ')}.`,
+        affected: missing,
       });
   }
 
@@ -259,17 +209,7 @@ export class AlertManager {
 
   private async raise(a: Alert, jobRequestId?: string): Promise<void> {
     const d = await this.o.store.raise(a, this.now());
-    const note =
-      d.action === 'update'
-        ? d.escalated
-          ? `escalated to ${d.state.severity}`
-          : d.reopened
-            ? 'back again'
-            : d.flap === 'started'
-              ? 'flapping: further changes are muted until it settles'
-              : undefined
-        : undefined;
-    await this.handle(d, note, jobRequestId);
+    await this.handle(d, noteOf(d), jobRequestId);
   }
 
   private async resolve(fp: string, why: string): Promise<void> {
@@ -277,16 +217,31 @@ export class AlertManager {
     await this.handle(d, d.action === 'resolve' ? `resolved: ${why}` : undefined);
   }
 
+  /** Hands a visible change to chat; a repeat, a muted alert or one never shown is only logged. */
   private async handle(
     d: RaiseDecision | ResolveDecision,
     note?: string,
     jobRequestId?: string,
   ): Promise<void> {
-    if (d.action === 'none' || (d.action === 'suppress' && !('flap' in d && d.flap))) return;
-    if (d.action === 'resolve' && !d.state.announced) return;
-    const e: AlertEvent = { state: d.state };
+    if (d.action === 'none') return;
+    // A suppressed decision is shown only to say flapping started or ended on a message people saw.
+    const shown = d.action === 'suppress' ? d.flap !== undefined && d.state.announced : d.state.announced;
+    if (!shown) {
+      const why = d.action === 'suppress' ? d.why : 'never shown';
+      this.o.log.debug({ fingerprint: d.state.fingerprint, action: d.action, why }, 'alert change not shown');
+      return;
+    }
+    const change = d.action === 'post' ? 'opened' : d.action === 'resolve' ? 'resolved' : 'updated';
+    const e: AlertEvent = { state: d.state, change };
     if (note) e.note = note;
     if (jobRequestId) e.jobRequestId = jobRequestId;
     await this.o.emit(e);
   }
+}
+
+/** The line for an alert's thread that says what changed (escalated, silenced, flapping…). */
+function noteOf(d: RaiseDecision | ResolveDecision): string | undefined {
+  if (d.action === 'update') return changeNote(d.changes, d.state);
+  if (d.action === 'suppress' && d.flap) return changeNote([`flap-${d.flap}`], d.state);
+  return undefined;
 }

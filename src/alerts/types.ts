@@ -24,6 +24,11 @@ export interface Alert {
   details?: Record<string, string>;
   /** The host's group. */
   group?: string;
+  /**
+   * The guests the alert lists when it is about several (a silent host's running guests). A
+   * change in the list (order aside) is shown; the alert's text names them.
+   */
+  affected?: string[];
 }
 
 /**
@@ -65,13 +70,42 @@ export interface AlertState extends Alert {
 /** `flap: 'started'`: this change made it flapping; `'ended'`: it has been stable for the window. */
 export type FlapChange = 'started' | 'ended';
 
+/**
+ * What changed in an alert's message since it was last shown: open again, severity up or down,
+ * muted or no longer, acknowledged, the guests it lists, flapping started or ended.
+ */
+export type AlertChange =
+  | 'reopened'
+  | 'escalated'
+  | 'deescalated'
+  | 'muted'
+  | 'unmuted'
+  | 'acked'
+  | 'affected'
+  | 'flap-started'
+  | 'flap-ended';
+
+const CHANGES: ReadonlySet<string> = new Set<AlertChange>([
+  'reopened',
+  'escalated',
+  'deescalated',
+  'muted',
+  'unmuted',
+  'acked',
+  'affected',
+  'flap-started',
+  'flap-ended',
+]);
+
 /** What the caller of `raise` does next. Every decision but 'none' carries the state after it. */
 export type RaiseDecision =
   /** A new alert (or one back after its cooldown): post a message, then `setMessage`. */
   | { action: 'post'; state: AlertState }
-  /** Edit the alert's one message. */
+  /** Something its message shows changed (`changes`): edit the alert's one message. */
   | {
       action: 'update';
+      /** What changed, in the order the store found it; never empty for a raise. */
+      changes: AlertChange[];
       count: number;
       /** warning → critical (or any rise in severity) while open. */
       escalated?: true;
@@ -80,8 +114,17 @@ export type RaiseDecision =
       flap?: FlapChange;
       state: AlertState;
     }
-  /** Nothing to say. 'cooldown': a repeat within `minUpdateMs` of the last edit. */
-  | { action: 'suppress'; why: 'cooldown' | 'silenced' | 'maintenance' | 'flapping'; state: AlertState };
+  /**
+   * Nothing to say. 'unchanged': a repeat, nothing its message shows changed (it is counted in
+   * `state.count`); 'cooldown': a change within `minUpdateMs` of the last edit, shown later.
+   */
+  | {
+      action: 'suppress';
+      why: 'unchanged' | 'cooldown' | 'silenced' | 'maintenance' | 'flapping';
+      /** With 'started' or 'ended', the message is edited once to say so (an alert muted throughout has none). */
+      flap?: FlapChange;
+      state: AlertState;
+    };
 
 /** What the caller of `resolve` does next. */
 export type ResolveDecision =
@@ -103,7 +146,10 @@ export interface AlertRules {
   flapThreshold: number;
   /** The flap window, and how long it must then be stable. Default 30 min. */
   flapWindowMs: number;
-  /** Repeats closer than this to the last edit are suppressed ('cooldown'). Default 0: every repeat edits. */
+  /**
+   * Changes closer than this to the last edit wait ('cooldown') unless they are an escalation, a
+   * reopening or flapping. Repeats that change nothing never edit. Default 0.
+   */
   minUpdateMs: number;
   /** How long a resolved alert is kept for cooldown and flap detection. Default 7 days. */
   keepMs: number;
@@ -158,6 +204,7 @@ export function toDecision(r: Exclude<ScriptReply, [string]>): RaiseDecision | R
   }
   return {
     action: 'update',
+    changes: flagList.split(',').filter((f): f is AlertChange => CHANGES.has(f)),
     count: state.count,
     ...(flags.has('escalated') && { escalated: true as const }),
     ...(flags.has('reopened') && { reopened: true as const }),

@@ -1,6 +1,7 @@
 /**
- * An alert's one message: what happened, where, since when, how often; Start / Silence 1h / Ack
- * while it is open; resolved with its duration once it clears.
+ * An alert's one message: what happened, where and since when; Start / Silence 1h / Ack while it
+ * is open; resolved with its duration once it clears. Nothing on it changes at every check (no
+ * "seen N times"), so a standing alert's message is edited only when something on it changes.
  */
 import type { AlertState } from '../alerts/types.js';
 import type { Config } from '../config/schema.js';
@@ -25,6 +26,7 @@ export function alertKey(s: Pick<AlertState, 'fingerprint' | 'firstAt'>): string
   return `alert-${s.fingerprint}-${s.firstAt}`;
 }
 
+/** The blocks of an alert's message; `now` ends the duration of a resolved one that has no end. */
 export function alertBlocks(s: AlertState, now: number): Block[] {
   const open = s.status === 'open';
   const head = open
@@ -32,7 +34,6 @@ export function alertBlocks(s: AlertState, now: number): Block[] {
     : `✅ *Resolved:* ~${escapeMrkdwn(s.title)}~ after ${formatDuration(Math.max(0, (s.resolvedAt ?? now) - s.openedAt))}`;
   const fields = [`*Host*\n${s.host}`, `*Since*\n${slackDate(s.openedAt)}`];
   if (s.guest) fields.push(`*Guest*\n${escapeMrkdwn(s.guest)}`);
-  if (s.count > 1) fields.push(`*Seen*\n${s.count} times, last ${slackDate(s.lastAt)}`);
   for (const [k, v] of Object.entries(s.details ?? {}))
     fields.push(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`);
   const blocks: Block[] = [section(head), section(escapeMrkdwn(s.text)), fieldsOnly(fields)];

@@ -62,7 +62,7 @@ export class SlackSink implements NotifySink {
     this.wake();
   }
 
-  /** An alert's one message, edited as it repeats and resolves; notes go into its thread. */
+  /** An alert's one message, edited only when something on it changes; notes go into its thread. */
   async alert(e: AlertEvent): Promise<void> {
     await writeAlert(this.outbox, this.config, e.state, e.note);
     // A failed job's alert goes into the requester's thread too.

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Driven, drive } from '../helpers/driven.js';
+import { sleep } from '../helpers/pipeline.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
 let demo: Driven;
@@ -174,4 +175,28 @@ describe('vpsops demo', () => {
     demo.send('/sim worker start');
     await demo.waitFor(/↳ vz-1 is reporting again after/, 30_000);
   }, 90_000);
+
+  it('prints a standing alert once, not at every check', async () => {
+    // vz-1's RAM has stood overcommitted since the demo started, checked every 2 s.
+    const card = /critical · overcommit · overcommit:vz-1:memory/g;
+    const counted = async () => {
+      demo.mark();
+      demo.send('/vps alerts');
+      const [, n] = await demo.waitFor(/ · (\d+)× · overcommit:vz-1:memory/);
+      return Number(n);
+    };
+    const from = demo.output.length;
+    const first = await counted();
+    // The positive control: the checks go on and count the alert. Asked once a second, well
+    // within the read limit.
+    let now = first;
+    for (let i = 0; i < 30 && now < first + 3; i++) {
+      await sleep(1_000);
+      now = await counted();
+    }
+    expect(now).toBeGreaterThanOrEqual(first + 3);
+    expect(demo.output.slice(from).match(card)).toBeNull();
+    // Over the whole session, minutes of checks: the one card it opened with.
+    expect(demo.output.match(card)).toHaveLength(1);
+  }, 60_000);
 });

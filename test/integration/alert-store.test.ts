@@ -45,7 +45,7 @@ describe('AlertStore', () => {
     expect(fingerprint('host-silent', 'vz-1')).toBe('host-silent:vz-1');
   });
 
-  it('posts a new alert once; repeats update the counter of the same message', async () => {
+  it('posts a new alert once; a repeat that changes nothing is counted, not shown', async () => {
     const s = store();
     expect(await s.raise(crash(), at(0))).toMatchObject({
       action: 'post',
@@ -54,12 +54,11 @@ describe('AlertStore', () => {
     expect(await s.setMessage('crash:vz-1:101', 'C1', '1.01')).toBe(true);
     const d = await s.raise(crash(), at(1));
     expect(d).toMatchObject({
-      action: 'update',
-      count: 2,
-      state: { message: { channel: 'C1', ts: '1.01' } },
+      action: 'suppress',
+      why: 'unchanged',
+      state: { count: 2, message: { channel: 'C1', ts: '1.01' } },
     });
-    expect(d).not.toHaveProperty('escalated');
-    expect(await s.raise(crash(), at(2))).toMatchObject({ action: 'update', count: 3 });
+    expect(await s.raise(crash(), at(2))).toMatchObject({ action: 'suppress', why: 'unchanged' });
     expect(await s.get('crash:vz-1:101')).toMatchObject({ firstAt: at(0), lastAt: at(2), count: 3 });
   });
 
@@ -69,8 +68,9 @@ describe('AlertStore', () => {
     const stores = conns.map((c) => new AlertStore(c, keys));
     const ds = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 2]!.raise(crash(), at(0))));
     expect(ds.filter((d) => d.action === 'post')).toHaveLength(1);
-    const counts = ds.flatMap((d) => (d.action === 'update' ? [d.count] : [])).sort((a, b) => a - b);
-    expect(counts).toEqual(Array.from({ length: 19 }, (_, i) => i + 2));
+    expect(ds.filter((d) => d.action === 'suppress' && d.why === 'unchanged')).toHaveLength(19);
+    const counts = ds.map((d) => d.state.count).sort((a, b) => a - b);
+    expect(counts).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await Promise.all(conns.map((c) => c.quit()));
   });
 
@@ -126,7 +126,7 @@ describe('AlertStore', () => {
     expect(end).toMatchObject({ action: 'resolve', flap: 'ended', state: { status: 'resolved' } });
     expect((await s.get(fp))!.flappingSince).toBeUndefined();
     expect(await s.raise(crash(), at(40))).toMatchObject({ action: 'update', reopened: true });
-    expect((await s.raise(crash(), at(41))).action).toBe('update');
+    expect(await s.raise(crash(), at(41))).toMatchObject({ action: 'suppress', why: 'unchanged' });
   });
 
   it('a flapping alert that stays raised for the window ends flapping with one update', async () => {
@@ -243,14 +243,28 @@ describe('AlertStore', () => {
     expect(await s.setMessage('crash:vz-1:999', 'C1', '1.0')).toBe(false);
   });
 
-  it('with minUpdateMs, repeats closer than that to the last edit are suppressed as cooldown', async () => {
+  it('with minUpdateMs, changes closer than that to the last edit wait; escalations do not', async () => {
     const s = store({ minUpdateMs: MIN });
-    await s.raise(crash('101', 'vz-1', 'warning'), at(0));
-    expect(await s.raise(crash('101', 'vz-1', 'warning'), at(0.5))).toMatchObject({ why: 'cooldown' });
-    expect(await s.raise(crash('101', 'vz-1', 'critical'), at(0.6))).toMatchObject({ escalated: true });
-    expect(await s.raise(crash('101', 'vz-1', 'critical'), at(2))).toMatchObject({
+    const silent = (guests: string[], severity: Alert['severity'] = 'warning'): Alert => ({
+      ...crash('x', 'vz-1', severity),
+      fingerprint: 'host-silent:vz-1',
+      affected: guests,
+    });
+    await s.raise(silent(['a']), at(0));
+    expect(await s.raise(silent(['a', 'b']), at(0.5))).toMatchObject({ why: 'cooldown' });
+    expect(await s.raise(silent(['a', 'b'], 'critical'), at(0.6))).toMatchObject({
       action: 'update',
-      count: 4,
+      changes: ['escalated', 'affected'],
+    });
+    expect(await s.raise(silent(['a'], 'critical'), at(1))).toMatchObject({ why: 'cooldown' });
+    // The change that waited is shown at the first raise past minUpdateMs, and only once.
+    expect(await s.raise(silent(['a'], 'critical'), at(2))).toMatchObject({
+      action: 'update',
+      changes: ['affected'],
+    });
+    expect(await s.raise(silent(['a'], 'critical'), at(3))).toMatchObject({
+      why: 'unchanged',
+      state: { count: 6 },
     });
   });
 

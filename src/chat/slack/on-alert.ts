@@ -69,7 +69,10 @@ export function onAlerts(app: App, ctx: SlackContext): void {
       by: body.user.id,
     });
     const note = `silenced for 1h by <@${body.user.id}>, until ${new Date(until).toISOString()}`;
-    await writeAlert(ctx.outbox, ctx.core.config, { ...s, muted: 'silenced' }, note);
+    // Through the store, so that the next check does not edit the card again to say the same.
+    const d = await ctx.core.alerts.remute(s.fingerprint);
+    const state = d.action === 'none' ? ((await ctx.core.alerts.get(s.fingerprint)) ?? s) : d.state;
+    await writeAlert(ctx.outbox, ctx.core.config, state, note);
   });
 
   app.action<Click>('alert_ack', async ({ ack, body, action }) => {

@@ -132,15 +132,20 @@ export class TerminalChat implements NotifySink {
     this.screen.print(renderBlocks(approvalBlocks(n.record)), `apr-${n.record.id}`);
   }
 
-  /** Alerts are for everyone at the terminal, as they arrive. */
+  /**
+   * Alerts are for everyone at the terminal: the card when it opens, again marked "updated: …"
+   * when something it shows changed, and resolved. The manager sends nothing for a mere repeat.
+   */
   async alert(e: AlertEvent): Promise<void> {
     const body = renderBlocks(alertBlocks(e.state, Date.now()).filter((b) => b.type !== 'actions'));
+    const note = e.change === 'updated' ? `updated: ${e.note ?? 'changed'}` : e.note;
     // The Start button of a crash, as the command it stands for.
     const start =
       e.state.status === 'open' && e.state.kind === 'crash' && e.state.guest
         ? `\n  ↳ /vps start ${e.state.guest}@${e.state.host} starts it again`
         : '';
-    this.screen.print(`${body}${e.note ? `\n  ↳ ${e.note}` : ''}${start}`);
+    // Keyed by alert: on a TTY an update redraws the card in place while nothing came after it.
+    this.screen.print(`${body}${note ? `\n  ↳ ${note}` : ''}${start}`, `alert:${e.state.fingerprint}`);
   }
 
   async guest(n: GuestNotice): Promise<void> {

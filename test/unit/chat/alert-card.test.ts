@@ -42,12 +42,17 @@ describe('alert routing', () => {
 });
 
 describe('the alert message', () => {
-  it('an open crash has Start, Silence 1h and Ack, and shows how often it was seen', () => {
+  it('an open crash has Start, Silence 1h and Ack, and says since when (not how often it was seen)', () => {
     const text = JSON.stringify(alertBlocks(state(), 10_000));
     expect(text).toContain('"action_id":"alert_start","value":"web-1@vz-1"');
     expect(text).toContain('alert_silence');
     expect(text).toContain('alert_ack');
-    expect(text).toContain('3 times');
+    expect(text).toContain('*Since*\\n<!date^1^{date_short_pretty} {time}|1970-01-01T00:00:01Z>');
+    expect(text).not.toContain('3 times');
+  });
+  it('a standing alert draws the same blocks at every check: nothing on it counts or ticks', () => {
+    const later = state({ count: 40, lastAt: 600_000 });
+    expect(alertBlocks(later, 700_000)).toEqual(alertBlocks(state(), 10_000));
   });
   it('resolved: no buttons, and how long it lasted', () => {
     const blocks = alertBlocks(state({ status: 'resolved', resolvedAt: 61_000 }), 70_000);
