@@ -33,7 +33,10 @@ const { ROLES, requiredRole, verbsOfRole } = await compiled('src/core/policy.js'
 let result;
 try {
   const before = readFileSync(readmePath, 'utf8');
-  result = updateReadme(before, renderAll({ catalogue, usage, errorCodes: ERROR_CODES, roles: ROLES, requiredRole, verbsOfRole }));
+  result = updateReadme(
+    before,
+    renderAll({ catalogue, usage, errorCodes: ERROR_CODES, roles: ROLES, requiredRole, verbsOfRole }),
+  );
 } catch (err) {
   console.error(`gen-docs: ${err.message}`);
   process.exit(2);

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { catalogue } from '../../jobs/index.js';
 import { readSection, renderAll, updateReadme } from '../../scripts/docs-render.mjs';
 import { loadConfig } from '../../src/config/load.js';
-import { parse as parseYaml } from 'yaml';
 import { ERROR_CODES } from '../../src/core/errors.js';
 import { usage } from '../../src/core/operation.js';
 import {
@@ -26,7 +26,14 @@ import { DEMO_CONTAINERS } from '../../src/demo/fleet.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const rendered = renderAll({ catalogue, usage, errorCodes: ERROR_CODES, roles: ROLES, requiredRole, verbsOfRole });
+const rendered = renderAll({
+  catalogue,
+  usage,
+  errorCodes: ERROR_CODES,
+  roles: ROLES,
+  requiredRole,
+  verbsOfRole,
+});
 const STALE = 'README.md is stale: run npm run docs';
 
 describe('README.md', () => {
@@ -60,7 +67,10 @@ function tableRows(text: string, first: string): Map<string, string> {
   const rows = new Map<string, string>();
   for (const line of text.slice(from).split('\n').slice(2)) {
     if (!line.startsWith('|')) break;
-    const [key = '', ...rest] = line.split('|').slice(1, -1).map((c) => c.trim());
+    const [key = '', ...rest] = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     rows.set(key.replace(/`/g, ''), rest.join('|'));
   }
   return rows;
@@ -72,8 +82,10 @@ describe('README.md, read against the code', () => {
   const roleRows = tableRows(readSection(README, 'roles'), 'role');
   const BASE: Partial<Record<Role, Role>> = { operator: 'viewer', admin: 'operator' };
   /** What the README says a role may run: its own row plus the rows it builds on. */
-  const readmeVerbs = (role: Role): string[] =>
-    [...verbsIn(roleRows.get(role) ?? ''), ...(BASE[role] ? readmeVerbs(BASE[role]) : [])];
+  const readmeVerbs = (role: Role): string[] => [
+    ...verbsIn(roleRows.get(role) ?? ''),
+    ...(BASE[role] ? readmeVerbs(BASE[role]) : []),
+  ];
 
   it.each(ROLES)('says what a %s may run exactly as the access policy decides it', (role) => {
     const verbs = new Set(catalogue.keys());
@@ -117,7 +129,10 @@ describe('README.md, read against the code', () => {
 
   it('lists nothing the catalogue already has as coming', () => {
     const header = README.slice(README.indexOf('| area ')).split('\n')[0]!;
-    const column = header.split('|').slice(1, -1).findIndex((c) => c.trim() === 'coming');
+    const column = header
+      .split('|')
+      .slice(1, -1)
+      .findIndex((c) => c.trim() === 'coming');
     for (const [area, cells] of tableRows(README, 'area')) {
       const coming = column > 0 ? (cells.split('|')[column - 1] ?? '') : '';
       for (const verb of catalogue.keys()) {
