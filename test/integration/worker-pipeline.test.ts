@@ -78,8 +78,8 @@ describe('worker pipeline', () => {
     expect(start.final.notice.result?.summary).toBe('web-1 (101) is running.');
     expect(stateIn(start.final.inventory, '101')).toBe('running');
 
-    // Answered from Redis: no job, and the queue holds as many jobs as before (how fast that is
-    // depends on the machine; bench/ measures it).
+    // Answered from Redis: no job, and the queue holds as many jobs as before. Not timed: the
+    // test's wall clock would measure the machine.
     const before = await jobTotal('vz-1');
     const status = await p.run('/vps status web-1');
     expect(status.ok).toBe(true);
