@@ -4,8 +4,6 @@
  * in-process workers. A check that something did not happen follows a positive event (a later job
  * on the same guest ran, the job settled in BullMQ, vzctl let go of the CT), never a sleep.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
@@ -14,6 +12,7 @@ import type { OperationDef } from '../../src/core/operation.js';
 import type { SignedJob } from '../../src/core/request.js';
 import { type Pipeline, type RecordedJob, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
+import { lockHolder, pidAlive } from '../helpers/sim-locks.js';
 
 const redisServer = useRedis();
 let p: Pipeline;
@@ -61,28 +60,6 @@ async function jobOf(id: string, host = 'vz-1', pipe = p): Promise<Job<SignedJob
 async function stateOf(id: string, host = 'vz-1', pipe = p): Promise<string> {
   const job = await jobOf(id, host, pipe);
   return job ? job.getState() : 'gone';
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The pid of the vzctl holding a CT's lock, if a live one does. */
-function lockHolder(pipe: Pipeline, host: string, ctid: number): number | undefined {
-  try {
-    const pid = Number.parseInt(
-      readFileSync(join(pipe.host(host).sim.dir, `vz/lock/${ctid}.lck`), 'utf8'),
-      10,
-    );
-    return pid && pidAlive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -169,7 +146,7 @@ describe('cancel', () => {
       const r = await p.run('/vps start slow-1');
       await p.sink.phase(r.jobId!, 'running');
       const pid = await waitUntil(
-        () => lockHolder(p, 'vz-1', 114),
+        () => lockHolder(h.sim.dir, 114),
         5_000,
         'vzctl to hold the lock of CT 114',
       );
@@ -202,7 +179,11 @@ describe('timeouts and retries', () => {
     expect(JSON.parse((await jobOf(reply.jobId!, 'vz-t', t))!.failedReason).code).toBe('TIMEOUT');
     // No live vzctl holds CT 301 any more, and the CT did not start: it was killed, not left to
     // finish its 3 s start (which would leave 301 running).
-    await waitUntil(() => lockHolder(t, 'vz-t', 301) === undefined, 10_000, 'vzctl to let go of CT 301');
+    await waitUntil(
+      async () => (await lockHolder(t.host('vz-t').sim.dir, 301)) === undefined,
+      10_000,
+      'vzctl to let go of CT 301',
+    );
     expect(await t.host('vz-t').ctl.isRunning(301)).toBe(false);
   });
 
