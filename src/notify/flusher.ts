@@ -3,25 +3,14 @@
  * people go ahead of progress; each job's message is posted once and then updated in place; a
  * 429 pauses the buckets of that call for Retry-After and the work waits (nothing is dropped);
  * errors Slack will keep giving (channel gone, bot not invited) end that message with a word to
- * the requester instead of retrying forever.
+ * the requester instead of retrying forever. Every Web API call goes through the budget: a step
+ * (flush-steps.ts) is one call, and a text-only retry of refused blocks is a step of its own.
  */
 import type { Logger } from '../log.js';
-import type { CallKey, SlackBudget } from './budget.js';
-import type { JobMessage, OneShot, SlackOutbox, SlackPayload } from './outbox.js';
+import type { SlackBudget } from './budget.js';
+import { BAD_BLOCKS, FlushSteps, MAX_FAILURES, type Step } from './flush-steps.js';
+import type { SlackOutbox } from './outbox.js';
 import { SlackCallError, type SlackTransport } from './slack-transport.js';
-import { threadPayload, withBlocks } from './thread.js';
-
-/** A call to make for one piece of due work. */
-interface Step {
-  key: CallKey;
-  exec(): Promise<void>;
-}
-
-/** Errors after which posting in the channel will not work until a person acts. */
-const DEAD_CHANNEL = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action']);
-/** Errors about the blocks: the message still goes, as text. */
-const BAD_BLOCKS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'too_many_blocks']);
-const MAX_FAILURES = 5;
 
 export interface FlusherOptions {
   outbox: SlackOutbox;
@@ -29,6 +18,8 @@ export interface FlusherOptions {
   budget: SlackBudget;
   log: Logger;
   now?: () => number;
+  /** How the loop waits between passes when nothing wakes it (tests move a fake clock instead). */
+  sleep?: (ms: number) => Promise<void>;
   /** A job's message was posted for the first time (for the audit trail's permalink). */
   onPosted?(requestId: string, channel: string, ts: string): Promise<void>;
 }
@@ -40,9 +31,17 @@ export class SlackFlusher {
   private woken = false;
   private readonly now: () => number;
   private readonly itemFailures = new Map<string, number>();
+  private readonly steps: FlushSteps;
 
   constructor(private readonly o: FlusherOptions) {
     this.now = o.now ?? Date.now;
+    this.steps = new FlushSteps({
+      outbox: o.outbox,
+      transport: o.transport,
+      log: o.log,
+      now: this.now,
+      ...(o.onPosted ? { onPosted: o.onPosted } : {}),
+    });
   }
 
   start(): void {
@@ -80,7 +79,7 @@ export class SlackFlusher {
     const now = this.now();
     let wait = 1000;
     for (const member of await this.o.outbox.due(now, 50)) {
-      const step = await this.plan(member);
+      const step = await this.steps.plan(member);
       if (!step) return 0;
       const w = this.o.budget.waitMs(step.key);
       if (w > 0) {
@@ -91,6 +90,7 @@ export class SlackFlusher {
       try {
         await step.exec();
         this.itemFailures.delete(member);
+        this.steps.forget(member);
       } catch (err) {
         await this.failed(member, step, err);
       }
@@ -108,6 +108,7 @@ export class SlackFlusher {
       this.woken = false;
       return Promise.resolve();
     }
+    if (this.o.sleep) return this.o.sleep(ms);
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(t);
@@ -132,6 +133,15 @@ export class SlackFlusher {
       await this.o.outbox.retryAt(member, now + e.retryAfterMs);
       return;
     }
+    if (e.kind === 'platform' && BAD_BLOCKS.has(e.error) && step.asText) {
+      // It stays due: the next pass sends the text alone, when the budget has room for that call.
+      this.o.log.error(
+        { method: step.key.method, error: e.error },
+        'slack refused our blocks; sending text only',
+      );
+      step.asText();
+      return;
+    }
     const n = member.startsWith('job:')
       ? await this.o.outbox.failed(member.slice(4))
       : (this.itemFailures.get(member) ?? 0) + 1;
@@ -146,180 +156,8 @@ export class SlackFlusher {
     }
     this.o.log.error({ method: step.key.method, error: e.error, member }, 'slack refused; giving up on it');
     this.itemFailures.delete(member);
+    this.steps.forget(member);
     if (member.startsWith('job:')) await this.o.outbox.markDead(member.slice(4));
     else await this.o.outbox.drop(member);
-  }
-
-  private async plan(member: string): Promise<Step | undefined> {
-    const id = member.slice(member.indexOf(':') + 1);
-    if (member.startsWith('item:')) {
-      const item = await this.o.outbox.getItem(id);
-      if (item) return this.itemStep(member, item);
-    } else {
-      const m = await this.o.outbox.getJob(id);
-      const step = m && !m.dead ? this.jobStep(m) : undefined;
-      if (step) return step;
-    }
-    await this.o.outbox.drop(member);
-    return undefined;
-  }
-
-  private itemStep(member: string, item: OneShot): Step {
-    const done = () => this.o.outbox.drop(member);
-    switch (item.kind) {
-      case 'post':
-        return {
-          key: { method: 'chat.postMessage', channel: item.channel },
-          exec: async () => {
-            let threadTs = item.threadTs;
-            if (item.threadOf) {
-              const parent = await this.o.outbox.getJob(item.threadOf);
-              // The parent message is not posted yet: try again shortly.
-              if (parent && !parent.ts && !parent.dead)
-                throw new SlackCallError('transient', 'parent not posted yet');
-              threadTs = parent?.ts;
-            }
-            await this.post(item.channel, item.payload, threadTs);
-            await done();
-          },
-        };
-      case 'ephemeral':
-        return {
-          key: { method: 'chat.postEphemeral' },
-          exec: async () => {
-            await this.o.transport.call('chat.postEphemeral', {
-              channel: item.channel,
-              user: item.user,
-              ...withBlocks(item.payload),
-            });
-            await done();
-          },
-        };
-      case 'respond':
-        return {
-          key: { method: 'response_url' },
-          exec: async () => {
-            try {
-              await this.o.transport.respond(item.url, {
-                ...withBlocks(item.payload),
-                response_type: 'ephemeral',
-                ...(item.replaceOriginal ? { replace_original: true } : {}),
-              });
-            } catch (err) {
-              // A spent response_url: say it as an ephemeral message instead.
-              if (!(err instanceof SlackCallError && err.kind === 'platform' && item.fallback)) throw err;
-              await this.o.outbox.send({ kind: 'ephemeral', ...item.fallback, payload: item.payload });
-            }
-            await done();
-          },
-        };
-    }
-  }
-
-  private jobStep(m: JobMessage): Step | undefined {
-    const channel = m.channel;
-    if (!channel || !m.payload) return undefined;
-    const payload = m.payload;
-    const version = m.version;
-    if (!m.ts) {
-      return {
-        key: { method: 'chat.postMessage', channel },
-        exec: async () => {
-          try {
-            const ts = await this.post(channel, payload);
-            await this.o.outbox.written(m.requestId, version, ts, this.now());
-            await this.o
-              .onPosted?.(m.requestId, channel, ts)
-              .catch((err: unknown) =>
-                this.o.log.error({ err }, 'could not record the message in the audit trail'),
-              );
-          } catch (err) {
-            if (!(err instanceof SlackCallError && err.kind === 'platform' && DEAD_CHANNEL.has(err.error)))
-              throw err;
-            await this.deadChannel(m, err.error);
-          }
-        },
-      };
-    }
-    const ts = m.ts;
-    if (version > m.flushed) {
-      return {
-        key: { method: 'chat.update', ...(m.final ? {} : { progress: true }) },
-        exec: async () => {
-          try {
-            await this.update(channel, ts, payload);
-          } catch (err) {
-            if (!(err instanceof SlackCallError && err.kind === 'platform')) throw err;
-            if (DEAD_CHANNEL.has(err.error)) return this.deadChannel(m, err.error);
-            // Deleted or no longer editable: the next pass posts the current state anew.
-            if (m.failures < MAX_FAILURES) {
-              await this.o.outbox.failed(m.requestId);
-              return this.o.outbox.forgetTs(m.requestId);
-            }
-            throw err;
-          }
-          await this.o.outbox.written(m.requestId, version, undefined, this.now());
-        },
-      };
-    }
-    if (m.final && !m.threadPosted && m.log.length) {
-      return {
-        key: { method: 'chat.postMessage', channel },
-        exec: async () => {
-          await this.post(channel, threadPayload(m), ts);
-          await this.o.outbox.threadPosted(m.requestId);
-        },
-      };
-    }
-    return undefined;
-  }
-
-  /** Posts a message; blocks Slack will not take are sent again as text only. */
-  private async post(channel: string, payload: SlackPayload, threadTs?: string): Promise<string> {
-    const args = { channel, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) };
-    const res = await this.withTextFallback(payload, (p) =>
-      this.o.transport.call('chat.postMessage', { ...args, ...withBlocks(p) }),
-    );
-    return String((res as { ts?: string }).ts);
-  }
-
-  private async update(channel: string, ts: string, payload: SlackPayload): Promise<void> {
-    await this.withTextFallback(payload, (p) =>
-      this.o.transport.call('chat.update', { channel, ts, ...withBlocks(p) }),
-    );
-  }
-
-  private async withTextFallback<T>(
-    payload: SlackPayload,
-    call: (p: SlackPayload) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await call(payload);
-    } catch (err) {
-      if (
-        !(
-          err instanceof SlackCallError &&
-          err.kind === 'platform' &&
-          BAD_BLOCKS.has(err.error) &&
-          payload.blocks
-        )
-      )
-        throw err;
-      this.o.log.error({ error: err.error }, 'slack refused our blocks; sending text only');
-      return call({ text: payload.text });
-    }
-  }
-
-  /** The job's channel cannot take messages: tell the requester once, through their response_url. */
-  private async deadChannel(m: JobMessage, error: string): Promise<void> {
-    this.o.log.warn({ requestId: m.requestId, channel: m.channel, error }, 'cannot post in channel');
-    await this.o.outbox.markDead(m.requestId);
-    if (!m.responseUrl) return;
-    const why =
-      error === 'not_in_channel' || error === 'channel_not_found'
-        ? 'I am not in this channel: invite me with `/invite @vpsops` (private channels and DMs need that too).'
-        : `Slack said ${error}.`;
-    const text = `I could not post the progress of job \`${m.requestId}\` here. ${why} The job goes on; \`/vps jobs\` shows it.`;
-    await this.o.outbox.send({ kind: 'respond', url: m.responseUrl, payload: { text } });
   }
 }

@@ -18,6 +18,8 @@ export class Semaphore {
   }
 
   async acquire(signal?: AbortSignal): Promise<() => void> {
+    // A cancel that came before the wait began fires no abort event: refuse it here.
+    if (signal?.aborted) throw cancelledWaiting();
     if (this.free > 0 && this.queue.length === 0) {
       this.free--;
       return this.releaser();
@@ -31,7 +33,7 @@ export class Semaphore {
           const i = this.queue.indexOf(w);
           if (i >= 0) {
             this.queue.splice(i, 1);
-            reject(new OpError('CANCELLED', 'The operation was cancelled while it waited for its turn.'));
+            reject(cancelledWaiting());
           }
         },
         { once: true },
@@ -50,6 +52,10 @@ export class Semaphore {
       else this.free++;
     };
   }
+}
+
+function cancelledWaiting(): OpError {
+  return new OpError('CANCELLED', 'The operation was cancelled while it waited for its turn.');
 }
 
 /** One FIFO mutex per key (guest), created on demand and dropped when idle. */

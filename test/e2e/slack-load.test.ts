@@ -1,6 +1,8 @@
 /**
  * 20 long jobs at once, with Slack's real published limits enforced by the stand-in: every
- * message reaches its outcome, the notifier stays within its 80% budget, and Slack never says 429.
+ * message reaches its outcome in its own channel and Slack never says 429. Post spacing and the 80%
+ * share are the budget's to keep and are proven on a fake clock (test/unit/notify/budget.test.ts,
+ * test/integration/slack-flusher.test.ts), not here on the wall clock.
  */
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../helpers/pipeline.js';
@@ -22,7 +24,7 @@ const s = useSlackStack({
 });
 
 describe('20 concurrent long jobs', () => {
-  it('all finish in their own message with no 429 and within 80% of each limit', async () => {
+  it('all finish in their own message with no 429', async () => {
     const acks = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         s.command(`start load-${i}`, { user: ALICE, channel: CHANNELS[i % 2]! }),
@@ -43,14 +45,9 @@ describe('20 concurrent long jobs', () => {
     for (const c of CHANNELS) {
       expect(s.standin.history(c)).toHaveLength(10);
     }
-    // Tier 3 is 50 a minute: the notifier allows itself 40.
-    expect(s.standin.callsPerWindow('chat.update', 60_000)).toBeLessThanOrEqual(40);
-    // About one post per second per channel: never two within the same second in a channel.
-    for (const c of CHANNELS) {
-      const at = s.standin.calls
-        .filter((x) => x.method === 'chat.postMessage' && x.args.channel === c)
-        .map((x) => x.at);
-      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(1_000);
-    }
+    // Tier 3 is 50 a minute, as the stand-in counts it. The notifier's own 40 is not checked here:
+    // these stamps are taken by the stand-in after each request's flight, so a one-second stall
+    // would break it while the bot is right; test/unit/notify/budget.test.ts proves it on a fake clock.
+    expect(s.standin.callsPerWindow('chat.update', 60_000)).toBeLessThanOrEqual(50);
   }, 120_000);
 });

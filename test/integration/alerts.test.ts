@@ -4,11 +4,14 @@
  * containers past the host's RAM with the create that would pass the critical ratio held for
  * approval, and maintenance muting a host and keeping it to admins.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertWatch, watchAlerts } from '../helpers/alerts.js';
 import { type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 
+const execFileAsync = promisify(execFile);
 const redis = useRedis();
 let p: Pipeline;
 let w: AlertWatch;
@@ -70,14 +73,32 @@ describe('alerts', () => {
     const before = w.events.length;
     const r = await p.run('/vps stop web-2', { user: 'alice' });
     expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
-    await sleep(2_000);
+    // Positive control: web-2 started behind our back is news only the watcher brings (it refreshes
+    // the inventory on it), so once the inventory shows it running the watcher has polled since the
+    // stop. Our second stop (to leave web-2 as the later tests expect) queues its notices behind any
+    // the watcher sent about the first.
+    await execFileAsync(p.host('vz-1').sim.vzctl, ['start', '102']);
+    await waitUntil(
+      async () =>
+        (await p.core.fleet.inventories(['vz-1'])).get('vz-1')?.guests.find((g) => g.id === '102')?.state ===
+        'running',
+      10_000,
+      'the watcher to see web-2 running again',
+    );
+    const again = await p.run('/vps stop web-2', { user: 'alice' });
+    expect((await p.sink.final(again.jobId!)).view.phase).toBe('done');
     expect(w.events.slice(before).filter((e) => e.state.guest === 'web-2')).toEqual([]);
   });
 
   it('a host whose worker stops goes silent, listing what ran there; its return resolves it', async () => {
     await p.host('vz-1').stop();
     try {
-      await sleep(1_500);
+      // Silent means no heartbeat: the worker removes it as it signs off.
+      await waitUntil(
+        async () => (await p.core.redis.exists(p.core.keys.heartbeat('vz-1'))) === 0,
+        5_000,
+        'the heartbeat to be gone',
+      );
       await w.manager.evaluate();
       const e = await waitEvent('host-silent:vz-1', (x) => x.state.status === 'open', 'host silent');
       expect(e.state.severity).toBe('critical');

@@ -11,6 +11,8 @@ import { readBeancounters } from '../../src/drivers/openvz/proc.js';
 import { createSimHost, simControl } from '../../src/drivers/openvz/simulator/index.js';
 import type { Guest, GuestEvent } from '../../src/drivers/types.js';
 import { opError } from '../helpers/op-error.js';
+import { waitUntil } from '../helpers/pipeline.js';
+import { lockHolder } from '../helpers/sim-locks.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -306,12 +308,14 @@ describe('failures the host reports', () => {
     await ctl.setDelay('start', 3_000);
     try {
       const slow = driver.start('108');
-      await new Promise((r) => setTimeout(r, 500));
+      // The slow start holds the container now (not after a guessed half second).
+      await waitUntil(() => lockHolder(sim.dir, 108), 10_000, 'the slow start to hold CT 108');
       const t0 = Date.now();
       const err = await opError(driver.powerOff('108'));
       expect(err.code).toBe('LOCKED');
       expect(err.retryable).toBe(true);
       expect(err.userMessage).toBe('CT 108 is busy with another operation; try again in a moment.');
+      // It retried with backoff first (a lower bound: a busy machine only makes it longer).
       expect(Date.now() - t0).toBeGreaterThanOrEqual(50 + 100);
       await slow;
     } finally {
@@ -340,11 +344,18 @@ describe('failures the host reports', () => {
     await ctl.setDelay('start', 10_000);
     try {
       const ac = new AbortController();
-      const t0 = Date.now();
-      setTimeout(() => ac.abort(), 300);
-      const err = await opError(driver.start('108', { signal: ac.signal }));
+      const starting = opError(driver.start('108', { signal: ac.signal }));
+      await waitUntil(() => lockHolder(sim.dir, 108), 10_000, 'the slow start to hold CT 108');
+      ac.abort();
+      const err = await starting;
       expect(err.code).toBe('CANCELLED');
-      expect(Date.now() - t0).toBeLessThan(5_000);
+      // vzctl has let go and the CT did not start: killed, not waited for (a finished start runs it).
+      await waitUntil(
+        async () => (await lockHolder(sim.dir, 108)) === undefined,
+        10_000,
+        'vzctl to let go of CT 108',
+      );
+      expect((await guest('108'))?.state).not.toBe('running');
     } finally {
       await ctl.setDelay('start', 0);
     }
@@ -364,8 +375,13 @@ describe('watch', () => {
         if (e.guestId === '109' && e.type === 'stopped') ac.abort();
       }
     })();
-    // The first poll sets the baseline; under load a vzlist call can take most of a second.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // The first poll sets the baseline: once a second vzlist has begun, the first has ended.
+    const before = (await vzlistCalls()).length;
+    await waitUntil(
+      async () => (await vzlistCalls()).length >= before + 2,
+      10_000,
+      'the watch to take its baseline',
+    );
     const t0 = Date.now();
     await ctl.crash(109);
     const timer = setTimeout(() => ac.abort(), 20_000);

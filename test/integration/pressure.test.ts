@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertWatch, watchAlerts } from '../helpers/alerts.js';
-import { type Pipeline, sleep, startPipeline, waitUntil } from '../helpers/pipeline.js';
+import { type Pipeline, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 
 const redis = useRedis();
@@ -16,6 +16,8 @@ let w: AlertWatch;
 let shiftMs = 0;
 
 const FP = 'pressure:vz-1:101:physpages';
+/** A container whose only use is to show that the poller has its baseline. */
+const PROBE = 'pressure:vz-1:103:numproc';
 
 beforeAll(async () => {
   p = await startPipeline({
@@ -26,6 +28,7 @@ beforeAll(async () => {
         containers: [
           { ctid: 101, name: 'web-1', running: true },
           { ctid: 102, name: 'web-2', running: true },
+          { ctid: 103, name: 'probe-1', running: true },
         ],
         worker: false,
       },
@@ -36,8 +39,16 @@ beforeAll(async () => {
   await p.host('vz-1').start();
   w = watchAlerts(p, { now: () => Date.now() + shiftMs });
   await waitUntil(async () => (await p.core.fleet.inventories(['vz-1'])).get('vz-1'), 10_000, 'inventory');
-  // Let the poller (every 300 ms here) take its baseline.
-  await sleep(900);
+  // The poller's first reading is only a baseline, so growth on the probe is reported only once it
+  // has one: from then on a bump on web-1 is growth, however slow the machine is.
+  await waitUntil(
+    async () => {
+      await p.host('vz-1').ctl.bumpFailcnt(103, 'numproc', 1);
+      return w.about(PROBE).length > 0;
+    },
+    10_000,
+    'the pressure poller to have its baseline',
+  );
 }, 60_000);
 afterAll(async () => {
   await w?.close();
@@ -63,7 +74,9 @@ describe('resource pressure', () => {
     expect(e.state.text).toBe(
       'web-1 (101) on vz-1: physpages failcnt grew by 5 to 5 since the last check: the container was refused memory and is being swapped.',
     );
-    const warned = p.host('vz-1').log.entries.find((l) => l.msg === 'guest under resource pressure');
+    const warned = p
+      .host('vz-1')
+      .log.entries.find((l) => l.msg === 'guest under resource pressure' && l.guest === '101');
     expect(warned).toMatchObject({ guest: '101', resource: 'physpages', failcnt: 5, grewBy: 5 });
   });
 
@@ -77,13 +90,20 @@ describe('resource pressure', () => {
   });
 
   it('a failcnt that was already there when the worker started raises nothing; growth from it does', async () => {
+    // Every reading since the baseline (the probe's, the two raises above) saw web-2's 7; had a count
+    // from before the start been taken as growth, its alert would have come first, in queue order.
+    const ours = () =>
+      w.events
+        .filter((e) => e.state.kind === 'pressure' && e.state.fingerprint !== PROBE)
+        .map((e) => e.state.fingerprint);
+    expect(ours()).toEqual([FP]);
     await p.host('vz-1').ctl.bumpFailcnt(102, 'numproc', 1);
     const e = await waitEvent('pressure:vz-1:102:numproc', (x) => x.state.status === 'open', 'numproc');
+    expect(e.state.count).toBe(1);
     expect(e.state.title).toBe('web-2 (102) on vz-1 hit its numproc limit');
     // Counted from the 7 it had at start-up, which raised nothing before this growth.
     expect(e.state.text).toContain('numproc failcnt grew by 1 to 8 since the last check');
-    const kinds = w.events.filter((x) => x.state.kind === 'pressure').map((x) => x.state.fingerprint);
-    expect(kinds).toEqual([FP, 'pressure:vz-1:102:numproc']);
+    expect(ours()).toEqual([FP, 'pressure:vz-1:102:numproc']);
   });
 
   it('ten minutes without growth resolve it', async () => {

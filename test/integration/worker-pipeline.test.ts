@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as exec } from '../../src/drivers/exec.js';
 import type { Guest } from '../../src/drivers/types.js';
 import type { Inventory } from '../../src/queue/fleet.js';
-import { type Pipeline, type RecordedJob, sleep, startPipeline } from '../helpers/pipeline.js';
+import { type Pipeline, type RecordedJob, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 
 const redisServer = useRedis();
@@ -78,10 +78,10 @@ describe('worker pipeline', () => {
     expect(start.final.notice.result?.summary).toBe('web-1 (101) is running.');
     expect(stateIn(start.final.inventory, '101')).toBe('running');
 
+    // Answered from Redis: no job, and the queue holds as many jobs as before. Not timed: the
+    // test's wall clock would measure the machine.
     const before = await jobTotal('vz-1');
-    const t0 = performance.now();
     const status = await p.run('/vps status web-1');
-    expect(performance.now() - t0).toBeLessThan(250);
     expect(status.ok).toBe(true);
     expect(status.jobId).toBeUndefined();
     expect(status.text).toBe('web-1: running');
@@ -138,7 +138,10 @@ describe('worker pipeline', () => {
     expect(final.view.phase).toBe('done');
     // Once more after it finished: were it run again, start would fail (already running).
     expect((await p.run('/vps start dup-1', { requestId: id })).jobId).toBe(id);
-    await sleep(1_000);
+    // Positive control: a job queued after it on the same guest has run, so a second run of the
+    // request would have been taken, and told, before it.
+    const marker = await p.runToEnd('/vps status dup-1 refresh=yes');
+    expect(marker.final.notice.result?.summary).toBe('dup-1 is running.');
     const phases = p.sink.phases(id);
     expect(phases.filter((ph) => ph === 'done')).toHaveLength(1);
     expect(phases).not.toContain('failed');
@@ -187,11 +190,7 @@ describe('worker pipeline', () => {
     const ctl = p.host('vz-1').ctl;
     const since = Date.now();
     await ctl.crash(106);
-    const crashed = await p.sink.guestNotice('106', {
-      event: 'stopped',
-      after: since,
-      timeoutMs: 5 * POLL_MS + 2_000,
-    });
+    const crashed = await p.sink.guestNotice('106', { event: 'stopped', after: since });
     expect(crashed.notice).toMatchObject({
       kind: 'guest',
       host: 'vz-1',
@@ -199,13 +198,22 @@ describe('worker pipeline', () => {
       guestName: 'crash-1',
       event: 'stopped',
     });
-    expect(crashed.at - since).toBeLessThan(5 * POLL_MS + 1_000);
+    // The watcher stamps the poll that saw it: after the crash, so it is this crash.
+    expect(crashed.notice.at).toBeGreaterThanOrEqual(since);
 
     const stop = await p.runToEnd('/vps stop quiet-1');
     expect(stop.final.view.phase).toBe('done');
     expect(await ctl.isRunning(107)).toBe(false);
-    // Several polls later, still nothing about quiet-1 (nor about any guest our jobs stopped).
-    await sleep(5 * POLL_MS);
+    // Positive control: quiet-1 started behind our back is news only the watcher brings (it
+    // refreshes the inventory on it), so once the inventory shows it running the watcher has polled
+    // since our stop; a job after that queues its notices behind anything that poll sent.
+    expect((await exec(p.host('vz-1').sim.vzctl, ['start', '107'])).exitCode).toBe(0);
+    await waitUntil(
+      async () => stateIn((await p.core.fleet.inventories(['vz-1'])).get('vz-1'), '107') === 'running',
+      10_000,
+      'the watcher to see quiet-1 running again',
+    );
+    expect((await p.runToEnd('/vps status quiet-1 refresh=yes')).final.view.phase).toBe('done');
     expect(p.sink.guests('107')).toEqual([]);
     expect(p.sink.guests().map((g) => g.notice.guestId)).toEqual(['106']);
   });
@@ -215,11 +223,7 @@ describe('worker pipeline', () => {
     expect(start.final.view.phase).toBe('done');
     const since = Date.now();
     await p.host('vz-1').ctl.crash(108);
-    const died = await p.sink.guestNotice('108', {
-      event: 'stopped',
-      after: since,
-      timeoutMs: 5 * POLL_MS + 2_000,
-    });
+    const died = await p.sink.guestNotice('108', { event: 'stopped', after: since });
     expect(died.notice).toMatchObject({ host: 'vz-1', guestId: '108', guestName: 'flaky-1' });
   });
 });

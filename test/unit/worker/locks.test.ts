@@ -40,6 +40,21 @@ describe('guest locks', () => {
     expect(locks.busy('101')).toBe(false);
   });
 
+  it('a wait whose cancel came before it began is refused, and never takes the lock later', async () => {
+    const locks = new GuestLocks();
+    const held = await locks.acquire('101');
+    const ac = new AbortController();
+    // The worker publishes a notice before it waits: a cancel can land in between.
+    ac.abort();
+    const waiting = locks.acquire('101', ac.signal);
+    held();
+    await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(locks.busy('101')).toBe(false);
+    // Nor does it go ahead when nothing holds the guest.
+    await expect(locks.acquire('102', ac.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(locks.busy('102')).toBe(false);
+  });
+
   it('the semaphore bounds how many run at once', async () => {
     const sem = new Semaphore(2);
     const a = await sem.acquire();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FailCount, Guest } from '../../../src/drivers/types.js';
 import { createLogger } from '../../../src/log.js';
 import type { PressureNotice } from '../../../src/queue/notify.js';
@@ -107,14 +107,26 @@ describe('pressure poller', () => {
     expect(logs.some((l) => /not published/.test(l.msg))).toBe(true);
   });
 
-  it('polls on its interval until stopped', async () => {
-    const { poller, reads } = setup([[fc('101', 'physpages', 1)]]);
-    poller.start();
-    await new Promise((r) => setTimeout(r, 60));
-    poller.stop();
-    const seen = reads();
-    expect(seen).toBeGreaterThanOrEqual(2);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(reads()).toBe(seen);
+  it('polls on its interval until stopped (on a fake clock)', async () => {
+    vi.useFakeTimers();
+    try {
+      const { poller, reads } = setup([[fc('101', 'physpages', 1)]]);
+      poller.start();
+      // The baseline is read at once; each later reading comes one interval (10 ms) after the last.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(reads()).toBe(1);
+      await vi.advanceTimersByTimeAsync(9);
+      expect(reads()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reads()).toBe(2);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(reads()).toBe(4);
+      // It was polling on time up to here: a hundred intervals after stop() would show any more.
+      poller.stop();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(reads()).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -26,6 +26,7 @@ const tool = basename(process.argv[1]);
 const args = process.argv.slice(2);
 appendFileSync(join(here, 'calls.log'), JSON.stringify([tool, ...args]) + '\\n');
 const key = tool === 'vzlist' ? 'vzlist' : args[0];
+writeFileSync(join(here, key + '.pid'), String(process.pid));
 const script = JSON.parse(readFileSync(join(here, 'script.json'), 'utf8'));
 const queue = script[key] ?? [{}];
 const answer = queue.length > 1 ? queue.shift() : queue[0];
@@ -65,6 +66,26 @@ function driver(): OpenVzDriver {
 
 const listing = (status: string, extra = '') =>
   `[\n  {\n    "ctid": 101,\n    "name": "web1",\n    "status": "${status}",\n    "ip": []${extra}\n  }\n]\n`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `check` until it gives something truthy; fails after 10 s. */
+async function until<T>(check: () => Promise<T>): Promise<T> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not met within 10 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 async function failure(p: Promise<unknown>): Promise<OpError> {
   const err = await p.then(
@@ -131,13 +152,29 @@ describe('OpenVzDriver with fake vzctl/vzlist', () => {
     expect((await calls()).map((c) => c.slice(1).join(' '))).toEqual(['stop 101', 'stop 101 --fast']);
   });
 
-  it('cancels a running command through the AbortSignal', async () => {
-    await script({ start: [{ sleepMs: 10_000 }] });
+  it('cancels a running command through the AbortSignal: it is killed, not waited for', async () => {
+    // Far longer than the test may run, so a driver that waited for the command cannot pass.
+    await script({ start: [{ sleepMs: 600_000 }] });
+    await rm(join(dir, 'start.pid'), { force: true });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 100);
-    const t0 = Date.now();
-    expect((await failure(driver().start('101', { signal: ac.signal }))).code).toBe('CANCELLED');
-    expect(Date.now() - t0).toBeLessThan(4_000);
+    const started = driver().start('101', { signal: ac.signal });
+    // Abort once the command is really running, not after a guessed delay.
+    const pid = await until(async () =>
+      Number(await readFile(join(dir, 'start.pid'), 'utf8').catch(() => '')),
+    );
+    try {
+      ac.abort();
+      const waitedFor = new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error('the driver is waiting for the command instead of killing it')),
+          10_000,
+        ).unref(),
+      );
+      expect((await Promise.race([failure(started), waitedFor])).code).toBe('CANCELLED');
+      await until(async () => !alive(pid));
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('stops the container before destroying it', async () => {
