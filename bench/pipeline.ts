@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { catalogue } from '../jobs/index.js';
-import { createBotCore } from '../src/bot.js';
+import { createBotCore } from '../src/bot/core.js';
+import { Notifier } from '../src/bot/notifier.js';
+import { startRedis } from '../src/cli/demo/redis-server.js';
 import { loadConfig, packageRoot } from '../src/config/load.js';
-import { startRedis } from '../src/dev/redis-server.js';
 import { spawnDaemon } from '../src/drivers/exec.js';
 import { createLogger } from '../src/log.js';
-import { Notifier } from '../src/notify/notifier.js';
-import type { JobNotice } from '../src/queue/notify.js';
+import type { JobNotice } from '../src/store/notify.js';
 import { BENCH_ACCESS } from './access.js';
 import { mb, ms, summarize } from './stats.js';
 

@@ -1,9 +1,9 @@
-import { SEVERITY_ICON } from '../src/chat/alert-card.js';
-import { context, escapeMrkdwn, section, sectionsOf } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatDuration } from '../src/core/units.js';
+import { SEVERITY_ICON } from '../src/chat/view/alert-card.js';
+import { context, escapeMrkdwn, section, sectionsOf } from '../src/chat/view/blocks.js';
+import { infoReply } from '../src/chat/view/messages.js';
+import { OpError } from '../src/model/errors.js';
+import { formatDuration } from '../src/model/units.js';
+import { defineOperation } from '../src/ops/operation.js';
 
 export default defineOperation({
   name: 'alerts',

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { parseTimeBound, type StoredEntry } from '../src/audit/log.js';
-import { context, escapeMrkdwn, section, sectionsOf, userRef } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { type ArgSpec, int, name } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import type { BotServices } from '../src/core/services.js';
-import { formatDuration } from '../src/core/units.js';
+import { context, escapeMrkdwn, section, sectionsOf, userRef } from '../src/chat/view/blocks.js';
+import { infoReply } from '../src/chat/view/messages.js';
+import { OpError } from '../src/model/errors.js';
+import { formatDuration } from '../src/model/units.js';
+import { type ArgSpec, int, name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import type { BotServices } from '../src/ops/services.js';
+import { parseTimeBound, type StoredEntry } from '../src/store/audit.js';
 
 const PAGE = 20;
 

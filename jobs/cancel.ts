@@ -1,8 +1,8 @@
-import { section } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { REQUEST_ID_RE } from '../src/core/request.js';
+import { section } from '../src/chat/view/blocks.js';
+import { infoReply } from '../src/chat/view/messages.js';
+import { OpError } from '../src/model/errors.js';
+import { REQUEST_ID_RE } from '../src/model/request.js';
+import { defineOperation } from '../src/ops/operation.js';
 
 export default defineOperation({
   name: 'cancel',

@@ -1,9 +1,9 @@
-import { type CapacityHost, hostCapacityText } from '../src/alerts/capacity-view.js';
-import { overcommitLevels, worstLevel } from '../src/alerts/overcommit.js';
-import { context, section, sectionsOf } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { name } from '../src/core/args.js';
-import { defineOperation } from '../src/core/operation.js';
+import { context, section, sectionsOf } from '../src/chat/view/blocks.js';
+import { type CapacityHost, hostCapacityText } from '../src/chat/view/capacity.js';
+import { infoReply } from '../src/chat/view/messages.js';
+import { overcommitLevels, worstLevel } from '../src/model/overcommit.js';
+import { name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { resolveHostArg } from './hostarg.js';
 
 // Slack shows 50 blocks: one section per host while they fit, packed sections beyond that.

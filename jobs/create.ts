@@ -1,7 +1,7 @@
-import { int, NAME_RE, name, size } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatSize } from '../src/core/units.js';
+import { OpError } from '../src/model/errors.js';
+import { formatSize } from '../src/model/units.js';
+import { int, NAME_RE, name, size } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 
 export default defineOperation({
   name: 'create',

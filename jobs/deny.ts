@@ -1,6 +1,6 @@
-import { text } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
+import { OpError } from '../src/model/errors.js';
+import { text } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 
 export default defineOperation({
   name: 'deny',

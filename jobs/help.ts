@@ -1,8 +1,8 @@
-import { context, section } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation, type OperationDef, usage } from '../src/core/operation.js';
-import { didYouMean } from '../src/core/suggest.js';
+import { context, section } from '../src/chat/view/blocks.js';
+import { infoReply } from '../src/chat/view/messages.js';
+import { OpError } from '../src/model/errors.js';
+import { defineOperation, type OperationDef, usage } from '../src/ops/operation.js';
+import { didYouMean } from '../src/ops/suggest.js';
 
 const RISK = { read: '', change: '', destructive: ' ⚠️ destructive' };
 

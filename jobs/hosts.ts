@@ -1,6 +1,6 @@
-import { context } from '../src/chat/blocks.js';
-import { hostBlocks, infoReply } from '../src/chat/messages.js';
-import { defineOperation } from '../src/core/operation.js';
+import { context } from '../src/chat/view/blocks.js';
+import { hostBlocks, infoReply } from '../src/chat/view/messages.js';
+import { defineOperation } from '../src/ops/operation.js';
 
 export default defineOperation({
   name: 'hosts',

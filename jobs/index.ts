@@ -1,5 +1,5 @@
 /** The operation catalogue, in the order help lists it. */
-import type { OperationDef } from '../src/core/operation.js';
+import type { OperationDef } from '../src/ops/operation.js';
 import alerts from './alerts.js';
 import approve from './approve.js';
 import audit from './audit.js';

@@ -1,8 +1,8 @@
-import { context, section, sectionsOf, userRef } from '../src/chat/blocks.js';
-import { ageText, infoReply } from '../src/chat/messages.js';
-import { choice, int, name } from '../src/core/args.js';
-import { defineOperation } from '../src/core/operation.js';
-import type { JobState } from '../src/queue/jobs.js';
+import { context, section, sectionsOf, userRef } from '../src/chat/view/blocks.js';
+import { ageText, infoReply } from '../src/chat/view/messages.js';
+import { choice, int, name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import type { JobState } from '../src/store/jobs.js';
 import { resolveHostArg } from './hostarg.js';
 
 const ICON: Partial<Record<JobState, string>> = {

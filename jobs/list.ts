@@ -1,8 +1,8 @@
-import { context, section, sectionsOf } from '../src/chat/blocks.js';
-import { ageText, guestLine, infoReply } from '../src/chat/messages.js';
-import { choice, int, name, yesNo } from '../src/core/args.js';
-import { defineOperation, type RunResult } from '../src/core/operation.js';
-import type { Guest } from '../src/drivers/types.js';
+import { context, section, sectionsOf } from '../src/chat/view/blocks.js';
+import { ageText, guestLine, infoReply } from '../src/chat/view/messages.js';
+import type { Guest } from '../src/model/hypervisor.js';
+import { choice, int, name, yesNo } from '../src/ops/args.js';
+import { defineOperation, type RunResult } from '../src/ops/operation.js';
 import { resolveHostArg } from './hostarg.js';
 
 const PAGE = 25;

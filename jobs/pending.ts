@@ -1,5 +1,5 @@
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
+import { OpError } from '../src/model/errors.js';
+import { defineOperation } from '../src/ops/operation.js';
 
 export default defineOperation({
   name: 'pending',

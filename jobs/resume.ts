@@ -1,4 +1,4 @@
-import { defineOperation } from '../src/core/operation.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({

@@ -1,6 +1,6 @@
-import { name } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
+import { OpError } from '../src/model/errors.js';
+import { name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({

@@ -1,9 +1,9 @@
-import { escapeMrkdwn, section, userRef } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { duration, name, text } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatDuration } from '../src/core/units.js';
+import { escapeMrkdwn, section, userRef } from '../src/chat/view/blocks.js';
+import { infoReply } from '../src/chat/view/messages.js';
+import { OpError } from '../src/model/errors.js';
+import { formatDuration } from '../src/model/units.js';
+import { duration, name, text } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 
 export default defineOperation({
   name: 'silence',

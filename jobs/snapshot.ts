@@ -1,5 +1,5 @@
-import { name } from '../src/core/args.js';
-import { defineOperation } from '../src/core/operation.js';
+import { name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({

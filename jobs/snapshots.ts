@@ -1,6 +1,6 @@
-import { context, fieldsOnly, section } from '../src/chat/blocks.js';
-import { defineOperation } from '../src/core/operation.js';
-import type { Snapshot } from '../src/drivers/types.js';
+import { context, fieldsOnly, section } from '../src/chat/view/blocks.js';
+import type { Snapshot } from '../src/model/hypervisor.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({

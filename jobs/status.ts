@@ -1,8 +1,8 @@
-import { guestCard, infoReply } from '../src/chat/messages.js';
-import { yesNo } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import type { Guest } from '../src/drivers/types.js';
+import { guestCard, infoReply } from '../src/chat/view/messages.js';
+import { OpError } from '../src/model/errors.js';
+import type { Guest } from '../src/model/hypervisor.js';
+import { yesNo } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { guestId } from './lifecycle.js';
 
 export default defineOperation({

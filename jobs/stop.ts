@@ -1,6 +1,6 @@
-import { duration, yesNo } from '../src/core/args.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatDuration } from '../src/core/units.js';
+import { formatDuration } from '../src/model/units.js';
+import { duration, yesNo } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({

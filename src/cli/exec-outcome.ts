@@ -2,9 +2,9 @@
  * What one `vpsops exec` came to, as data: the object `--json` prints, and the exit status that
  * goes with it. Kept apart from the waiting so its shape can be tested and documented on its own.
  */
-import { type ErrorCode, OpError } from '../core/errors.js';
-import type { RunResult } from '../core/operation.js';
-import type { Reply } from '../core/reply.js';
+import { type ErrorCode, OpError } from '../model/errors.js';
+import type { Reply } from '../model/reply.js';
+import type { RunResult } from '../ops/operation.js';
 import { EXIT, type ExitName, refusalExit } from './exit-codes.js';
 
 /** What became of the command. */

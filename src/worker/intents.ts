@@ -4,7 +4,7 @@
  * after an operation that stops or restarts guests (events and polls arrive late). A crash is
  * never ours, and neither is a stop right after, say, a start.
  */
-import type { GuestEventType } from '../drivers/types.js';
+import type { GuestEventType } from '../model/hypervisor.js';
 
 /** Operations whose normal course includes the guest stopping. */
 const STOPPING_OPS: ReadonlySet<string> = new Set([

@@ -3,17 +3,17 @@
  * the job's AbortSignal, and report running / progress / outcome on the notify queue.
  */
 import { type Job, UnrecoverableError } from 'bullmq';
-import { type ApprovalRecord, requestHash } from '../approvals/store.js';
-import type { JobEntry } from '../audit/log.js';
-import type { AuditSink } from '../core/access.js';
-import { OpError, toOpError } from '../core/errors.js';
-import type { OperationDef, RunResult } from '../core/operation.js';
-import type { JobRequest, SignedJob } from '../core/request.js';
-import { verify } from '../core/signing.js';
-import { formatDuration } from '../core/units.js';
-import type { Hypervisor } from '../drivers/types.js';
+import type { AuditSink } from '../bot/policy/access.js';
 import type { Logger } from '../log.js';
-import type { JobNotice, JobPhase, NotifyPublisher } from '../queue/notify.js';
+import { OpError, toOpError } from '../model/errors.js';
+import type { Hypervisor } from '../model/hypervisor.js';
+import type { JobRequest, SignedJob } from '../model/request.js';
+import { verify } from '../model/signing.js';
+import { formatDuration } from '../model/units.js';
+import type { OperationDef, RunResult } from '../ops/operation.js';
+import { type ApprovalRecord, requestHash } from '../store/approvals.js';
+import type { JobEntry } from '../store/audit.js';
+import type { JobNotice, JobPhase, NotifyPublisher } from '../store/notify.js';
 import type { Intents } from './intents.js';
 import type { GuestLocks, Semaphore } from './locks.js';
 import { ProgressReporter, type ProgressTiming } from './progress.js';

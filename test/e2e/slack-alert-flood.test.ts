@@ -4,8 +4,8 @@
  * an escalation, an Ack, a Silence and a resolution each edit their one message once.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AlertManager } from '../../src/alerts/manager.js';
-import { SlackSink } from '../../src/notify/slack-sink.js';
+import { AlertManager } from '../../src/bot/alerts/manager.js';
+import { SlackSink } from '../../src/chat/slack/notify/sink.js';
 import { publishGuests, type ReportedGuest, reportHost } from '../helpers/fleet.js';
 import { captureLog, waitUntil } from '../helpers/pipeline.js';
 import { ALICE, messageText, useSlackStack } from '../helpers/slack.js';

@@ -7,26 +7,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogue as defaultCatalogue } from '../../jobs/index.js';
-import { type BotCore, createBotCore } from '../../src/bot.js';
-import { isFinal, type JobView } from '../../src/chat/job-message.js';
+import { type BotCore, createBotCore } from '../../src/bot/core.js';
+import type { Dispatcher } from '../../src/bot/dispatcher.js';
+import { Notifier, type NotifySink } from '../../src/bot/notifier.js';
+import { isFinal, type JobView } from '../../src/chat/view/job-message.js';
 import { deepMerge, hostDriverConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import type { Dispatcher } from '../../src/core/dispatcher.js';
-import type { OperationDef } from '../../src/core/operation.js';
-import type { Reply } from '../../src/core/reply.js';
 import { createDriver } from '../../src/drivers/index.js';
 import { OpenVzDriver, type OpenVzDriverOptions } from '../../src/drivers/openvz/driver.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import type { Hypervisor } from '../../src/model/hypervisor.js';
+import type { Reply } from '../../src/model/reply.js';
+import type { OperationDef } from '../../src/ops/operation.js';
 import {
   createSimHost,
   type SimContainerSeed,
   type SimHost,
   simControl,
-} from '../../src/drivers/openvz/simulator/index.js';
-import type { Hypervisor } from '../../src/drivers/types.js';
-import { createLogger, type Logger } from '../../src/log.js';
-import { Notifier, type NotifySink } from '../../src/notify/notifier.js';
-import type { Inventory } from '../../src/queue/fleet.js';
-import type { ApprovalNotice, GuestNotice, JobNotice, JobPhase } from '../../src/queue/notify.js';
+} from '../../src/sim/openvz/index.js';
+import type { Inventory } from '../../src/store/fleet.js';
+import type { ApprovalNotice, GuestNotice, JobNotice, JobPhase } from '../../src/store/notify.js';
 import { type RunningWorker, startWorker } from '../../src/worker/index.js';
 import { TEST_JOB_KEY, testConfig } from './config.js';
 

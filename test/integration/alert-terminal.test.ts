@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertManager } from '../../src/alerts/manager.js';
-import { type BotCore, createBotCore } from '../../src/bot.js';
+import { AlertManager } from '../../src/bot/alerts/manager.js';
+import { type BotCore, createBotCore } from '../../src/bot/core.js';
 import { TerminalChat } from '../../src/chat/terminal/terminal.js';
 import { loadConfig, packageRoot } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';

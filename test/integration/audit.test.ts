@@ -2,17 +2,17 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
-import { type AuditEntry, AuditLog, parseTimeBound } from '../../src/audit/log.js';
-import { renderBlocks } from '../../src/chat/render.js';
-import { OpError } from '../../src/core/errors.js';
-import { parseCommand } from '../../src/core/grammar.js';
-import type { Reply } from '../../src/core/reply.js';
-import type { BotServices } from '../../src/core/services.js';
-import { freePort } from '../../src/dev/redis-server.js';
-import { FleetStore } from '../../src/queue/fleet.js';
-import { JobStore } from '../../src/queue/jobs.js';
-import { Keys } from '../../src/queue/keys.js';
-import { NotifyPublisher } from '../../src/queue/notify.js';
+import { renderBlocks } from '../../src/chat/view/text.js';
+import { freePort } from '../../src/cli/demo/redis-server.js';
+import { OpError } from '../../src/model/errors.js';
+import type { Reply } from '../../src/model/reply.js';
+import { parseCommand } from '../../src/ops/grammar.js';
+import type { BotServices } from '../../src/ops/services.js';
+import { type AuditEntry, AuditLog, parseTimeBound } from '../../src/store/audit.js';
+import { FleetStore } from '../../src/store/fleet.js';
+import { JobStore } from '../../src/store/jobs.js';
+import { Keys } from '../../src/store/keys.js';
+import { NotifyPublisher } from '../../src/store/notify.js';
 import { testConfig } from '../helpers/config.js';
 import { useRedis } from '../helpers/redis.js';
 

@@ -2,18 +2,18 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
-import { ApprovalStore } from '../../src/approvals/store.js';
-import { AuditLog } from '../../src/audit/log.js';
-import { renderBlocks } from '../../src/chat/render.js';
-import { loadAccessPolicy } from '../../src/config/policy-file.js';
+import { Dispatcher } from '../../src/bot/dispatcher.js';
+import { loadAccessPolicy } from '../../src/bot/policy/file.js';
+import { renderBlocks } from '../../src/chat/view/text.js';
 import type { Config } from '../../src/config/schema.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
-import type { Guest } from '../../src/drivers/types.js';
 import { createLogger } from '../../src/log.js';
-import { FleetStore } from '../../src/queue/fleet.js';
-import { JobStore } from '../../src/queue/jobs.js';
-import { Keys } from '../../src/queue/keys.js';
-import { NotifyPublisher } from '../../src/queue/notify.js';
+import type { Guest } from '../../src/model/hypervisor.js';
+import { ApprovalStore } from '../../src/store/approvals.js';
+import { AuditLog } from '../../src/store/audit.js';
+import { FleetStore } from '../../src/store/fleet.js';
+import { JobStore } from '../../src/store/jobs.js';
+import { Keys } from '../../src/store/keys.js';
+import { NotifyPublisher } from '../../src/store/notify.js';
 import { TEST_JOB_KEY, testConfig } from '../helpers/config.js';
 import { useRedis } from '../helpers/redis.js';
 

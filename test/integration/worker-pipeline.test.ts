@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as exec } from '../../src/drivers/exec.js';
-import type { Guest } from '../../src/drivers/types.js';
-import type { Inventory } from '../../src/queue/fleet.js';
+import type { Guest } from '../../src/model/hypervisor.js';
+import type { Inventory } from '../../src/store/fleet.js';
 import { type Pipeline, type RecordedJob, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 

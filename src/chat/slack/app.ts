@@ -5,15 +5,15 @@
  */
 import { App, LogLevel } from '@slack/bolt';
 import { catalogue } from '../../../jobs/index.js';
-import type { BotCore } from '../../bot.js';
+import type { BotCore } from '../../bot/core.js';
 import type { Config } from '../../config/schema.js';
-import { OpError } from '../../core/errors.js';
 import type { Logger } from '../../log.js';
-import { SlackOutbox } from '../../notify/outbox.js';
-import { SlackNotifier } from '../../notify/slack-notifier.js';
-import { type SlackTransport, webTransport } from '../../notify/slack-transport.js';
+import { OpError } from '../../model/errors.js';
 import type { SlackContext } from './context.js';
 import { slackLogger } from './logger.js';
+import { SlackNotifier } from './notify/notifier.js';
+import { SlackOutbox } from './notify/outbox.js';
+import { type SlackTransport, webTransport } from './notify/transport.js';
 import { onActions } from './on-action.js';
 import { onAlerts } from './on-alert.js';
 import { onApprovals } from './on-approval.js';

@@ -3,12 +3,12 @@
  * a slash command's ack body, or a response_url message with Prev/Next buttons for paged reads.
  */
 import type { BlockAction, ButtonAction } from '@slack/bolt';
-import type { BotCore } from '../../bot.js';
-import type { CommandInput } from '../../core/dispatcher.js';
-import type { Reply } from '../../core/reply.js';
+import type { BotCore } from '../../bot/core.js';
+import type { CommandInput } from '../../bot/dispatcher.js';
 import type { Logger } from '../../log.js';
-import type { SlackOutbox, SlackPayload } from '../../notify/outbox.js';
-import { actions, type Block, button } from '../blocks.js';
+import type { Reply } from '../../model/reply.js';
+import { actions, type Block, button } from '../view/blocks.js';
+import type { SlackOutbox, SlackPayload } from './notify/outbox.js';
 import type { UserGroups } from './usergroups.js';
 
 export interface SlackContext {

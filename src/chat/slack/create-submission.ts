@@ -2,7 +2,7 @@
  * A create modal's submission: read back from `view.state.values`, turned into the command text the
  * dispatcher already understands, and the dispatcher's refusal turned into messages under the inputs.
  */
-import { NAME_RE } from '../../core/args.js';
+import { NAME_RE } from '../../ops/args.js';
 import { NAME_HINT } from './create-modal.js';
 import { clip } from './limits.js';
 

@@ -3,10 +3,9 @@
  * rights on the alert's host and guest; the card is redrawn through the notifier.
  */
 import type { App } from '@slack/bolt';
-import type { AlertState } from '../../alerts/types.js';
-import { OpError } from '../../core/errors.js';
-import { writeAlert } from '../../notify/slack-sink.js';
-import { errorReply } from '../messages.js';
+import type { AlertState } from '../../model/alert.js';
+import { OpError } from '../../model/errors.js';
+import { errorReply } from '../view/messages.js';
 import {
   answerClick,
   type Click,
@@ -15,6 +14,7 @@ import {
   replyPayload,
   type SlackContext,
 } from './context.js';
+import { writeAlert } from './notify/sink.js';
 
 const HOUR = 3600_000;
 

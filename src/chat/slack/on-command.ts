@@ -5,9 +5,9 @@
  * after it opens the create form instead.
  */
 import type { App, SlashCommand } from '@slack/bolt';
-import { queuedBlocks } from '../../core/enqueue.js';
-import type { Reply } from '../../core/reply.js';
-import { jobText } from '../job-message.js';
+import { queuedBlocks } from '../../bot/enqueue.js';
+import type { Reply } from '../../model/reply.js';
+import { jobText } from '../view/job-message.js';
 import { ackBody, replyPayload, type SlackContext } from './context.js';
 
 /** Slack gives up on an ack after 3 s; past this, ack with a holding answer and finish after. */

@@ -5,7 +5,7 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { hostDriverConfig } from '../../config/load.js';
-import { allocation } from '../../core/allocation.js';
+import { allocation } from '../../model/allocation.js';
 import { replyPayload, type SlackContext } from './context.js';
 import { CREATE_CALLBACK_ID, createModal } from './create-modal.js';
 import {

@@ -1,9 +1,9 @@
 /** A terminal chat session on the bot core: the prompt plus the notifier that feeds it updates. */
 import { catalogue } from '../../../jobs/index.js';
-import { AlertManager } from '../../alerts/manager.js';
-import type { BotCore } from '../../bot.js';
+import { AlertManager } from '../../bot/alerts/manager.js';
+import type { BotCore } from '../../bot/core.js';
+import { Notifier } from '../../bot/notifier.js';
 import type { Logger } from '../../log.js';
-import { Notifier } from '../../notify/notifier.js';
 import { type ExtraCommand, TerminalChat } from './terminal.js';
 
 export interface SessionOptions {

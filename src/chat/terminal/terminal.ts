@@ -3,17 +3,17 @@
  * Replies are rendered from the same Block Kit the Slack adapter sends; job messages update in place.
  */
 import { createInterface, type Interface } from 'node:readline';
-import type { AlertEvent } from '../../alerts/manager.js';
-import type { Dispatcher } from '../../core/dispatcher.js';
-import { toOpError } from '../../core/errors.js';
-import type { NotifySink } from '../../notify/notifier.js';
-import type { ApprovalNotice, GuestNotice, JobNotice } from '../../queue/notify.js';
-import { alertBlocks } from '../alert-card.js';
-import { approvalBlocks } from '../approval-card.js';
-import type { Block } from '../blocks.js';
-import { isFinal, type JobView, jobBlocks } from '../job-message.js';
-import { guestNoticeText } from '../messages.js';
-import { renderBlocks } from '../render.js';
+import type { AlertEvent } from '../../bot/alerts/manager.js';
+import type { Dispatcher } from '../../bot/dispatcher.js';
+import type { NotifySink } from '../../bot/notifier.js';
+import { toOpError } from '../../model/errors.js';
+import type { ApprovalNotice, GuestNotice, JobNotice } from '../../store/notify.js';
+import { alertBlocks } from '../view/alert-card.js';
+import { approvalBlocks } from '../view/approval-card.js';
+import type { Block } from '../view/blocks.js';
+import { isFinal, type JobView, jobBlocks } from '../view/job-message.js';
+import { guestNoticeText } from '../view/messages.js';
+import { renderBlocks } from '../view/text.js';
 import { Screen } from './screen.js';
 
 /** Extra slash commands the host program offers (the demo adds `/sim`). Return text to print. */
@@ -116,7 +116,7 @@ export class TerminalChat implements NotifySink {
   async job(
     view: JobView,
     notice: JobNotice,
-    render?: (r: import('../../core/operation.js').RunResult) => Block[],
+    render?: (r: import('../../ops/operation.js').RunResult) => Block[],
   ): Promise<void> {
     if (!this.mine.has(view.requestId)) return;
     const final = isFinal(view.phase);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { section } from '../../../src/chat/blocks.js';
 import { ackBody, pagedText } from '../../../src/chat/slack/context.js';
-import type { Reply } from '../../../src/core/reply.js';
+import { section } from '../../../src/chat/view/blocks.js';
+import type { Reply } from '../../../src/model/reply.js';
 
 const reply = (page?: Reply['page']): Reply => ({
   ok: true,

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { catalogue } from '../../../jobs/index.js';
-import { OpError } from '../../../src/core/errors.js';
 import {
   AccessPolicy,
   globToRegExp,
@@ -13,7 +12,8 @@ import {
   parsePolicy,
   requiredRole,
   verbsOfRole,
-} from '../../../src/core/policy.js';
+} from '../../../src/bot/policy/policy.js';
+import { OpError } from '../../../src/model/errors.js';
 
 const VERBS: ReadonlySet<string> = new Set(catalogue.keys());
 const HOSTS = { 'eu-1': 'eu', 'eu-2': 'eu', 'us-1': 'us' };

@@ -1,0 +1,147 @@
+/**
+ * Silences and maintenance windows: what keeps a raised alert out of chat. A silence matches one
+ * fingerprint, every alert of a host, or every alert of one guest; a maintenance window mutes a
+ * whole host. Both end at `until` by the caller's clock, not by a Redis TTL, so tests control
+ * time; whatever is found expired on a read is deleted then.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Alert, MuteReason } from '../model/alert.js';
+import { OpError } from '../model/errors.js';
+import type { Keys } from './keys.js';
+
+/** What a silence matches: one alert, every alert of a host, or every alert of one guest. */
+export type SilenceScope = { fingerprint: string } | { host: string; guest?: string };
+
+export interface Silence {
+  id: string;
+  scope: SilenceScope;
+  /** Epoch ms at which it stops applying. */
+  until: number;
+  by: string;
+  reason?: string;
+  createdAt: number;
+}
+
+export interface MaintenanceWindow {
+  host: string;
+  until: number;
+  by: string;
+  reason?: string;
+  startedAt: number;
+}
+
+// Deletes a hash field only if it still holds the value that was read as expired, so that a
+// window started meanwhile by another replica survives the cleanup.
+const DELETE_IF_SAME = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0`;
+
+export class SilenceStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  private get silencesKey(): string {
+    return `${this.keys.prefix}:alerts:silences`;
+  }
+
+  private get maintenanceKey(): string {
+    return `${this.keys.prefix}:alerts:maintenance`;
+  }
+
+  /** Starts a silence; throws BAD_INPUT when its scope is empty or it would end by `now`. */
+  async silence(
+    s: { scope: SilenceScope; until: number; by: string; reason?: string },
+    now = Date.now(),
+  ): Promise<Silence> {
+    const target = 'fingerprint' in s.scope ? s.scope.fingerprint : s.scope.host;
+    if (!target) throw new OpError('BAD_INPUT', 'A silence needs a fingerprint or a host.');
+    checkUntil(s.until, now);
+    const silence: Silence = { id: randomBytes(6).toString('hex'), ...s, createdAt: now };
+    await this.redis.hset(this.silencesKey, silence.id, JSON.stringify(silence));
+    return silence;
+  }
+
+  /** Ends a silence early; false if there was none with that id. */
+  async unsilence(id: string): Promise<boolean> {
+    return (await this.redis.hdel(this.silencesKey, id)) === 1;
+  }
+
+  /** Silences in force at `now`, soonest to end first; expired ones are deleted. */
+  async list(now = Date.now()): Promise<Silence[]> {
+    const all = Object.values(await this.redis.hgetall(this.silencesKey)).map(
+      (raw) => JSON.parse(raw) as Silence,
+    );
+    const expired = all.filter((s) => s.until <= now).map((s) => s.id);
+    // An id is never reused, so deleting an expired one cannot remove a newer silence.
+    if (expired.length) await this.redis.hdel(this.silencesKey, ...expired);
+    return all.filter((s) => s.until > now).sort((a, b) => a.until - b.until);
+  }
+
+  /** The silence in force that matches the alert, if any. */
+  async isSilenced(alert: Alert, now = Date.now()): Promise<Silence | undefined> {
+    return (await this.list(now)).find((s) => matches(s.scope, alert));
+  }
+
+  /** Mutes every alert of `host` until `until`, replacing a window already there. */
+  async startMaintenance(
+    host: string,
+    w: { until: number; by: string; reason?: string },
+    now = Date.now(),
+  ): Promise<MaintenanceWindow> {
+    if (!host) throw new OpError('BAD_INPUT', 'A maintenance window needs a host.');
+    checkUntil(w.until, now);
+    const window: MaintenanceWindow = { host, ...w, startedAt: now };
+    await this.redis.hset(this.maintenanceKey, host, JSON.stringify(window));
+    return window;
+  }
+
+  /** Ends the host's window early; false if it had none. */
+  async endMaintenance(host: string): Promise<boolean> {
+    return (await this.redis.hdel(this.maintenanceKey, host)) === 1;
+  }
+
+  /** The host's window in force at `now`, if any. */
+  async maintenance(host: string, now = Date.now()): Promise<MaintenanceWindow | undefined> {
+    const raw = await this.redis.hget(this.maintenanceKey, host);
+    return raw ? this.current(raw, now) : undefined;
+  }
+
+  /** Every window in force at `now`, soonest to end first. */
+  async allMaintenance(now = Date.now()): Promise<MaintenanceWindow[]> {
+    const raws = Object.values(await this.redis.hgetall(this.maintenanceKey));
+    const windows = await Promise.all(raws.map((raw) => this.current(raw, now)));
+    return windows.filter((w): w is MaintenanceWindow => w !== undefined).sort((a, b) => a.until - b.until);
+  }
+
+  /** Why a raise of this alert stays out of chat at `now`: a silence first, then maintenance. */
+  async mutedBy(alert: Alert, now = Date.now()): Promise<MuteReason | undefined> {
+    const [silence, window] = await Promise.all([
+      this.isSilenced(alert, now),
+      this.maintenance(alert.host, now),
+    ]);
+    if (silence) return 'silenced';
+    return window ? 'maintenance' : undefined;
+  }
+
+  private async current(raw: string, now: number): Promise<MaintenanceWindow | undefined> {
+    const w = JSON.parse(raw) as MaintenanceWindow;
+    if (w.until > now) return w;
+    await this.redis.eval(DELETE_IF_SAME, 1, this.maintenanceKey, w.host, raw);
+    return undefined;
+  }
+}
+
+function matches(scope: SilenceScope, alert: Alert): boolean {
+  if ('fingerprint' in scope) return scope.fingerprint === alert.fingerprint;
+  if (scope.host !== alert.host) return false;
+  return scope.guest === undefined || scope.guest === alert.guest;
+}
+
+function checkUntil(until: number, now: number): void {
+  if (!Number.isFinite(until) || until <= now) {
+    throw new OpError('BAD_INPUT', 'The end time must be in the future.', { field: 'until' });
+  }
+}
