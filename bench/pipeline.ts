@@ -97,7 +97,7 @@ notifier.start();
 let i = 0;
 const oursOnce = async () => {
   const text = `${i++ % 2 ? 'start' : 'stop'} web-${1 + (i % 50)}`;
-  const reply = await core.dispatcher.dispatch({ text, user: 'bench', origin: 'bench' });
+  const reply = await core.pipeline.dispatch({ text, user: 'bench', origin: 'bench' });
   if (!reply.jobId) throw new Error(`bench command refused: ${reply.text}`);
   await outcome(reply.jobId).promise;
   outcomes.delete(reply.jobId);

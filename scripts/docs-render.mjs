@@ -117,7 +117,8 @@ const ROLE_AFTER = {
  * @param verbsOfRole The verbs of the catalogue a role may run (src/bot/policy/policy.ts).
  */
 export function renderRoles(catalogue, roles, verbsOfRole) {
-  const ops = [...catalogue.values()];
+  // Verbs anyone may run (help) are in no role's row: a note under the table says so.
+  const ops = [...catalogue.values()].filter((op) => op.role !== 'anyone');
   const base = { operator: 'viewer', admin: 'operator' };
   const rows = roles.map((role) => {
     const inherited = new Set(base[role] ? verbsOfRole(base[role], ops) : []);

@@ -1,25 +1,22 @@
 /**
  * The two-person rule: a request that needs approval is stored as it will run, its card goes to
  * the channel, and only approvers other than the requester, holding `approver` for that target,
- * can approve it, up to the quorum, before it expires. Then the target is checked again and the
- * job is signed with the approval's id and the request's hash, which the worker checks too.
+ * can approve it, up to the quorum, before it expires. Then it goes through the pipeline again as
+ * its requester (the target must still be the guest approved) and the job is signed with the
+ * approval's id and the request's hash, which the worker checks too.
  */
-import { context, escapeMrkdwn, section, sectionsOf, userRef } from '../chat/view/blocks.js';
-import { infoReply } from '../chat/view/messages.js';
+
+import type { AuditSink } from '../model/audit.js';
 import { OpError } from '../model/errors.js';
-import type { Reply } from '../model/reply.js';
+import { type Answer, type Reply, textAnswer } from '../model/outcome.js';
 import type { JobRequest } from '../model/request.js';
-import { formatDuration } from '../model/units.js';
 import {
   type ApprovalRecord,
   type ApprovalStore,
   type DecideResult,
   requestHash,
 } from '../store/approvals.js';
-import type { InventorySource } from '../store/inventory-cache.js';
 import type { NotifyPublisher } from '../store/notify.js';
-import { targetLabel } from './enqueue.js';
-import type { AuditSink } from './policy/access.js';
 
 /** Who is deciding, and where. */
 export interface Decider {
@@ -32,13 +29,12 @@ export interface ApprovalFlowDeps {
   store: ApprovalStore;
   notify: NotifyPublisher;
   audit: AuditSink;
-  inventory: InventorySource;
   /** May this person approve requests on this host/guest? */
   mayApprove(d: Decider, host: string, guest?: string): { allow: boolean; reason?: string };
   /** Can this person see this guest at all (pending lists show only those)? */
   canSee(d: Decider, host: string, guest?: string): boolean;
-  /** Signs and enqueues an approved request; returns the job's reply. */
-  submit(request: JobRequest): Promise<Reply>;
+  /** Runs an approved request through the pipeline as its requester; returns the job's reply. */
+  runApproved(record: ApprovalRecord): Promise<Reply>;
   now(): number;
 }
 
@@ -48,6 +44,8 @@ export interface NewApproval {
   quorum: number;
   expiryMs: number;
   cardChannel?: string;
+  /** The requester's Slack user groups, to authorize the request again when it runs. */
+  requesterGroups?: string[];
 }
 
 export class ApprovalFlow {
@@ -68,13 +66,14 @@ export class ApprovalFlow {
       approvals: [],
       status: 'pending',
       ...(n.cardChannel ? { cardChannel: n.cardChannel } : {}),
+      ...(n.requesterGroups ? { requesterGroups: n.requesterGroups } : {}),
     };
     await this.d.store.create(record);
     await this.d.notify.publish({ kind: 'approval', record, at: now });
     return record;
   }
 
-  async approve(id: string, who: Decider): Promise<Reply> {
+  async approve(id: string, who: Decider): Promise<Answer> {
     const rec = await this.pending(id);
     if (who.user === rec.requester)
       throw new OpError('DENIED', 'You cannot approve your own request: another approver has to.');
@@ -85,35 +84,33 @@ export class ApprovalFlow {
     if (r.status !== 'approved') {
       await this.card(r);
       const left = r.quorum - r.approvals.length;
-      return done(
+      return textAnswer(
         `Approved ${id} (${r.approvals.length} of ${r.quorum}); ${left} more approver${left === 1 ? '' : 's'} needed.`,
       );
     }
-    const problem = await this.recheck(r.request);
-    if (problem) {
-      const failed = (await this.d.store.fail(id, problem)) as { ok: true; record: ApprovalRecord };
-      await this.card(failed.record ?? r);
-      throw new OpError('APPROVAL', `Approved, but ${id} did not run: ${problem}`, {
+    const reply = await this.d.runApproved(r);
+    if (!reply.ok || !reply.job) {
+      const failed = await this.d.store.fail(id, reply.text);
+      await this.card(failed.ok ? failed.record : r);
+      throw new OpError('APPROVAL', `Approved, but ${id} did not run: ${reply.text}`, {
         hint: 'Ask for a new request if it is still wanted.',
       });
     }
-    const reply = await this.d.submit({ ...r.request, approval: { id, hash: r.hash } });
     await this.card(r);
-    return reply;
+    return { view: { kind: 'text', text: reply.text }, text: reply.text, public: true, job: reply.job };
   }
 
-  async deny(id: string, who: Decider, reason: string): Promise<Reply> {
+  async deny(id: string, who: Decider, reason: string): Promise<Answer> {
     const rec = await this.pending(id);
     if (who.user !== rec.requester) this.checkApprover(rec, who);
     const r = this.settle(await this.d.store.deny(id, who.user, reason, this.d.now()), id).record;
     await this.decided(r, who.user, 'denied', reason);
     await this.card(r);
-    return done(`Denied ${id}: ${reason}`);
+    return textAnswer(`Denied ${id}: ${reason}`);
   }
 
   /** What waits for approval, as far as this person may see. */
-  async list(who: Decider): Promise<Reply> {
-    const now = this.d.now();
+  async list(who: Decider): Promise<Answer> {
     const records = (
       await Promise.all((await this.d.store.pendingIds()).map((id) => this.d.store.get(id)))
     ).filter(
@@ -122,17 +119,8 @@ export class ApprovalFlow {
         r.status === 'pending' &&
         this.d.canSee(who, r.request.host, r.request.target.guestName),
     );
-    if (!records.length)
-      return infoReply('Nothing waits for approval.', [section('Nothing waits for approval.')]);
-    const lines = records.map(
-      (r) =>
-        `\`${r.id}\` *${r.request.op}* ${escapeMrkdwn(targetLabel(r.request.target))} on ${r.request.host} by ${userRef(r.requester)} · ${r.approvals.length} of ${r.quorum} · expires in ${formatDuration(Math.max(0, r.expiresAt - now))}`,
-    );
-    return infoReply(`${records.length} waiting for approval`, [
-      section(`*${records.length} waiting for approval*`),
-      ...sectionsOf(lines),
-      context('/vps approve <id> · /vps deny <id> reason=…'),
-    ]);
+    const text = records.length ? `${records.length} waiting for approval` : 'Nothing waits for approval.';
+    return { view: { kind: 'approvals', approvals: records, now: this.d.now() }, text };
   }
 
   /** Expires what is due (run on a timer by the bot); returns how many expired. */
@@ -211,22 +199,7 @@ export class ApprovalFlow {
     throw new OpError(res.why === 'self' || res.why === 'twice' ? 'DENIED' : 'APPROVAL', why);
   }
 
-  /** The target must still be what the approvers saw: the same guest on the same host. */
-  private async recheck(q: JobRequest): Promise<string | undefined> {
-    if (!q.target.guestId || !q.host) return undefined;
-    const inv = (await this.d.inventory.inventories([q.host])).get(q.host);
-    const g = inv?.guests.find((x) => x.id === q.target.guestId);
-    if (!g) return `${targetLabel(q.target)} is no longer on ${q.host}.`;
-    if (g.name !== q.target.guestName)
-      return `guest ${q.target.guestId} on ${q.host} is now called ${g.name}.`;
-    return undefined;
-  }
-
   private async card(r: ApprovalRecord): Promise<void> {
     await this.d.notify.publish({ kind: 'approval', record: r, at: this.d.now() });
   }
-}
-
-function done(text: string): Reply {
-  return { ...infoReply(text, [section(escapeMrkdwn(text))]), ephemeral: true };
 }

@@ -19,7 +19,9 @@ import { JobStore } from '../store/jobs.js';
 import { Keys } from '../store/keys.js';
 import { NotifyPublisher } from '../store/notify.js';
 import { PeopleLimits } from '../store/people-limits.js';
-import { Dispatcher } from './dispatcher.js';
+import type { ApprovalFlow } from './approvals.js';
+import { createPipeline } from './pipeline/create.js';
+import type { Pipeline } from './pipeline/pipeline.js';
 import { type LoadedPolicy, loadAccessPolicy } from './policy/file.js';
 
 export interface BotCore {
@@ -32,7 +34,9 @@ export interface BotCore {
   audit: AuditLog;
   alerts: AlertStore;
   policy: LoadedPolicy;
-  dispatcher: Dispatcher;
+  /** Every request goes through it: typed commands, buttons, forms, exec, approvals. */
+  pipeline: Pipeline;
+  approvals: ApprovalFlow;
   /** Expires approval requests on a timer (run by one process: the notifier or the terminal). */
   startApprovalSweeper(intervalMs?: number): () => void;
   close(): Promise<void>;
@@ -56,7 +60,7 @@ export function createBotCore(
   const alerts = new AlertStore(redis, keys);
   const sub = connect({ url: config.redis.url, blocking: true, log });
   const guestIndex = new InventoryCache(fleet, sub, keys);
-  const dispatcher = new Dispatcher({
+  const { pipeline, approvals } = createPipeline({
     config,
     catalogue,
     fleet,
@@ -82,10 +86,11 @@ export function createBotCore(
     audit,
     alerts,
     policy,
-    dispatcher,
+    pipeline,
+    approvals,
     startApprovalSweeper(intervalMs = 5_000) {
       const t = setInterval(() => {
-        dispatcher.approvals.sweep().catch((err) => log.error({ err }, 'approval sweep failed'));
+        approvals.sweep().catch((err) => log.error({ err }, 'approval sweep failed'));
       }, intervalMs);
       sweepers.add(t);
       return () => {

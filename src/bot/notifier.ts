@@ -4,21 +4,20 @@
  * notices of one job in sequence).
  */
 import { Worker } from 'bullmq';
-import type { Block } from '../chat/view/blocks.js';
-import { isFinal, type JobView } from '../chat/view/job-message.js';
 import type { Logger } from '../log.js';
-import type { OperationDef, RunResult } from '../ops/operation.js';
+import { isFinal, type JobView } from '../model/job-view.js';
+import { targetLabel } from '../model/request.js';
+import type { OperationDef } from '../ops/operation.js';
 import { connect } from '../store/connection.js';
 import { NOTIFY_QUEUE } from '../store/keys.js';
 import type { ApprovalNotice, GuestNotice, JobNotice, Notice } from '../store/notify.js';
 import type { AlertEvent, AlertManager } from './alerts/manager.js';
-import { targetLabel } from './enqueue.js';
 
 const MAX_VIEWS = 5_000;
 
 export interface NotifySink {
-  /** A job's message changed; `render` draws the operation's own result blocks, when it has them. */
-  job(view: JobView, notice: JobNotice, render?: (r: RunResult) => Block[]): Promise<void>;
+  /** A job's message changed. */
+  job(view: JobView, notice: JobNotice): Promise<void>;
   guest(notice: GuestNotice): Promise<void>;
   /** An approval card to post or update. */
   approval(notice: ApprovalNotice): Promise<void>;
@@ -103,8 +102,7 @@ export class Notifier {
     this.views.set(n.requestId, view);
     // Finished views stay a while so late notices can be recognised; drop the oldest beyond the cap.
     if (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
-    const op = this.o.catalogue.get(n.op);
-    await this.o.sink.job(view, n, op?.render?.bind(op));
+    await this.o.sink.job(view, n);
     if (n.phase === 'failed' && this.o.alerts) await this.o.alerts.onJobFailed(n, view.targetLabel);
   }
 

@@ -3,7 +3,7 @@
  * goes with it. Kept apart from the waiting so its shape can be tested and documented on its own.
  */
 import { type ErrorCode, OpError } from '../model/errors.js';
-import type { Reply } from '../model/reply.js';
+import type { Reply } from '../model/outcome.js';
 import type { RunResult } from '../ops/operation.js';
 import { EXIT, type ExitName, refusalExit } from './exit-codes.js';
 

@@ -5,12 +5,12 @@
  */
 import { QueueEvents } from 'bullmq';
 import { pino } from 'pino';
-import { catalogue } from '../../jobs/index.js';
 import { createBotCore } from '../bot/core.js';
-import { targetLabel } from '../bot/enqueue.js';
 import { type JobView, jobBlocks } from '../chat/view/job-message.js';
+import { replyBlocks } from '../chat/view/reply.js';
 import { renderBlocks } from '../chat/view/text.js';
 import { isErrorCode, type SerializedError } from '../model/errors.js';
+import { targetLabel } from '../model/request.js';
 import { checkJobKey } from '../model/signing.js';
 import { parseDuration } from '../model/units.js';
 import type { RunResult } from '../ops/operation.js';
@@ -45,13 +45,13 @@ export async function execMain(o: ExecOpts): Promise<void> {
   const core = createBotCore(config, log);
   // Without --json the reply is printed at once, so a long job shows that it was queued.
   const say = o.json ? () => {} : (text: string) => console.log(text);
-  const reply = await core.dispatcher.dispatch({
+  const reply = await core.pipeline.dispatch({
     text: o.command,
     user: o.as,
     origin: 'exec',
     ...(o.channel ? { channel: o.channel } : {}),
   });
-  const replyText = renderBlocks(reply.blocks);
+  const replyText = renderBlocks(replyBlocks(reply));
   say(replyText);
   let end: JobEnd | undefined;
   if (reply.ok && !reply.approvalId && reply.jobId && reply.host && o.wait) {
@@ -102,8 +102,7 @@ async function waitForEnd(core: Core, id: string, host: string, timeoutMs: numbe
         text: `No outcome within ${Math.round(timeoutMs / 1000)}s; the job goes on (see /vps jobs).`,
       };
     if ('result' in end) {
-      const op = catalogue.get(r.op);
-      const text = renderBlocks(jobBlocks({ ...view, result: end.result }, op?.render?.bind(op)));
+      const text = renderBlocks(jobBlocks({ ...view, result: end.result }));
       return { status: 'done', text, result: end.result };
     }
     const e = end.error;

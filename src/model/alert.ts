@@ -237,3 +237,24 @@ export function parseState(h: Record<string, string>, history: string[]): AlertS
   if (h.flapping) s.flappingSince = Number(h.flapping);
   return s;
 }
+
+/** What a silence matches: one alert, every alert of a host, or every alert of one guest. */
+export type SilenceScope = { fingerprint: string } | { host: string; guest?: string };
+
+export interface Silence {
+  id: string;
+  scope: SilenceScope;
+  /** Epoch ms at which it stops applying. */
+  until: number;
+  by: string;
+  reason?: string;
+  createdAt: number;
+}
+
+export interface MaintenanceWindow {
+  host: string;
+  until: number;
+  by: string;
+  reason?: string;
+  startedAt: number;
+}

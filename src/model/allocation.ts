@@ -4,8 +4,8 @@
  * modal and overcommit alerts (issue 6) all count the same way.
  */
 
-import type { HostRegistration, Inventory } from '../store/fleet.js';
 import type { GuestState } from './hypervisor.js';
+import type { HostRegistration, Inventory } from './inventory.js';
 
 /** One resource: what guests were given against what the host has. `used` may exceed `total`. */
 export interface Usage {

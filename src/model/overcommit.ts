@@ -4,9 +4,9 @@
  * `/vps capacity`, overcommit alerts and the create/resize admission check all agree.
  */
 import type { Config } from '../config/schema.js';
-import type { HostRegistration, Inventory } from '../store/fleet.js';
 import { allocation, type Resource, ratio, UNLIMITED_VCPUS, type Usage } from './allocation.js';
 import type { Guest } from './hypervisor.js';
+import type { HostRegistration, Inventory } from './inventory.js';
 
 export type { Resource } from './allocation.js';
 

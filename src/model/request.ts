@@ -1,6 +1,5 @@
 /** A request as the bot signs it and the worker runs it: everything needed, nothing implied. */
 import { randomBytes } from 'node:crypto';
-import type { ArgValues, ResolvedTarget } from '../ops/operation.js';
 
 export interface JobRequest {
   v: 1;
@@ -42,3 +41,29 @@ export function newRequestId(): string {
 }
 
 export const REQUEST_ID_RE = /^[0-9a-z]{6,40}$/;
+
+/**
+ * What the positional word after the verb names:
+ * guest (an existing guest), new-guest (a name to create), host, job (a job id), request (a request
+ * waiting for approval), alert (a fingerprint), verb (help), none.
+ */
+export type TargetKind = 'guest' | 'new-guest' | 'host' | 'job' | 'request' | 'alert' | 'verb' | 'none';
+
+export type ArgValues = Record<string, unknown>;
+
+/** The guest or host a request is about, resolved by the bot. */
+export interface ResolvedTarget {
+  kind: TargetKind;
+  host?: string;
+  guestId?: string;
+  guestName?: string;
+  /** The raw word (job id, verb, new guest name). */
+  word?: string;
+}
+
+/** `web-1 (101)`, the new guest's name, or the host. */
+export function targetLabel(t: ResolvedTarget): string {
+  if (t.guestName !== undefined)
+    return t.guestName !== t.guestId ? `${t.guestName} (${t.guestId})` : t.guestName;
+  return t.word ?? t.host ?? '';
+}

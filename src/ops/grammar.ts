@@ -23,6 +23,8 @@ export interface ParsedCommand {
 }
 
 const KEY_RE = /^([a-z][a-z0-9_-]*)=(.*)$/s;
+/** An alert's fingerprint: `kind:host` and what it is about (`crash:vz-1:101`, `overcommit:vz-1:memory`). */
+const FINGERPRINT_RE = /^[a-z-]{1,20}(:[A-Za-z0-9._@-]{1,63}){1,3}$/;
 
 /** Splits on spaces, honouring "double" and 'single' quotes; `key="a b"` is one token. */
 export function tokenize(text: string): Token[] {
@@ -66,6 +68,8 @@ const TARGET_NOUN = {
   'new-guest': 'a name for the new guest',
   host: 'a host',
   job: 'a job id',
+  request: 'a request id',
+  alert: 'an alert (its fingerprint, as /vps alerts shows it)',
   verb: 'a verb',
   none: '',
 };
@@ -104,7 +108,7 @@ export function parseCommand(text: string, catalogue: ReadonlyMap<string, Operat
   if (word !== undefined && !validWord(op, word)) {
     throw bad(
       op,
-      `"${word}" is not a valid ${op.target === 'job' ? 'job id' : 'name'} (letters, digits, ".", "_" and "-", at most 63; a guest may be name@host).`,
+      `"${word}" is not a valid ${op.target === 'job' ? 'job id' : op.target === 'request' ? 'request id' : op.target === 'alert' ? 'alert' : 'name'} (letters, digits, ".", "_" and "-", at most 63; a guest may be name@host).`,
       'name',
     );
   }
@@ -123,7 +127,8 @@ function validWord(op: OperationDef, word: string): boolean {
     const at = word.lastIndexOf('@');
     return at > 0 ? NAME_RE.test(word.slice(0, at)) && NAME_RE.test(word.slice(at + 1)) : NAME_RE.test(word);
   }
-  if (op.target === 'job') return /^[0-9a-z]{1,40}$/i.test(word);
+  if (op.target === 'job' || op.target === 'request') return /^[0-9a-z]{1,40}$/i.test(word);
+  if (op.target === 'alert') return FINGERPRINT_RE.test(word);
   return NAME_RE.test(word);
 }
 

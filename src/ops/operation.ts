@@ -4,29 +4,20 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { Hypervisor } from '../model/hypervisor.js';
-import type { Reply } from '../model/reply.js';
+import type { Guest, Hypervisor } from '../model/hypervisor.js';
+import type { Answer } from '../model/outcome.js';
+import type { GuestSize } from '../model/overcommit.js';
+import type { Role } from '../model/roles.js';
 import type { ArgSpec } from './args.js';
+import type { AlertService, ApprovalService, AuditReads, FleetReads, JobService } from './services.js';
 
 export type Risk = 'read' | 'change' | 'destructive';
 
-/**
- * What the positional word after the verb names:
- * guest (an existing guest), new-guest (a name to create), host, job (a job id), verb (help), none.
- */
-export type TargetKind = 'guest' | 'new-guest' | 'host' | 'job' | 'verb' | 'none';
+export type { ArgValues, ResolvedTarget, TargetKind } from '../model/request.js';
+export type { RunResult } from '../model/view.js';
 
-export type ArgValues = Record<string, unknown>;
-
-/** The guest or host a request is about, resolved by the bot. */
-export interface ResolvedTarget {
-  kind: TargetKind;
-  host?: string;
-  guestId?: string;
-  guestName?: string;
-  /** The raw word (job id, verb, new guest name). */
-  word?: string;
-}
+import type { ArgValues, ResolvedTarget, TargetKind } from '../model/request.js';
+import type { RunResult } from '../model/view.js';
 
 /** What a worker-side operation receives. */
 export interface RunContext {
@@ -39,15 +30,24 @@ export interface RunContext {
   user: string;
 }
 
-/** What a worker-side operation returns: one sentence, optional fields and data for rendering. */
-export interface RunResult {
-  summary: string;
-  fields?: Record<string, string>;
-  /** Structured output (e.g. guests, snapshots) that the bot renders. */
-  data?: unknown;
+/** What bot-side operations may read and change, for one caller. */
+export interface BotServices {
+  fleet: FleetReads;
+  jobs: JobService;
+  alerts: AlertService;
+  approvals: ApprovalService;
+  audit: AuditReads;
+  catalogue: ReadonlyMap<string, OperationDef>;
+  /** Host names from the configuration, in order. */
+  hostNames: string[];
+  now(): number;
+  /** Whether the caller may see a host, or a guest on it: reads show only those. */
+  visible(host: string, guest?: string): boolean;
+  /** Verbs the caller may run, worked out when asked (help lists only those). */
+  allowedVerbs(): ReadonlySet<string>;
 }
 
-/** Bot-side services an operation that answers from Redis may use (see core/dispatcher.ts). */
+/** What a bot-side operation receives: its request, and the services it may read or change. */
 export interface AnswerContext {
   target: ResolvedTarget;
   args: ArgValues;
@@ -56,7 +56,20 @@ export interface AnswerContext {
   channel?: string;
   usergroups?: string[];
   config: Config;
-  services: import('./services.js').BotServices;
+  services: BotServices;
+}
+
+/** The current guest and the request's arguments, for the rules an operation declares. */
+export interface RuleInput {
+  args: ArgValues;
+  /** The guest as the inventory shows it (guest operations), when it is there. */
+  guest?: Guest;
+}
+
+/** What a request takes from its host and gives back, for admission against the overcommit policy. */
+export interface HostEffect {
+  add: GuestSize;
+  remove?: GuestSize;
 }
 
 export interface OperationDef {
@@ -68,13 +81,38 @@ export interface OperationDef {
   /** An option that may also be given as a second word (`/vps maintenance kvm-a on`). */
   positionalArg?: string;
   args: Record<string, ArgSpec>;
+  /** What it can do to a guest: `read` changes nothing, `destructive` loses data (docs and help). */
   risk: Risk;
+  /** The least role that may run it; `anyone` is answered without a role (help). */
+  role: Role | 'anyone';
+  /** Which of a person's rate limits it counts against. */
+  limit: LimitBucket;
+  /**
+   * What the authorization covers: `guest` (its target guest), `host` (the whole host: every guest
+   * on it must be within the grant), or `fleet` (reads whose results are filtered per guest).
+   */
+  scope: 'guest' | 'host' | 'fleet';
+  /**
+   * When it waits for an approver (besides the policy's approvals.require): `always`, or a rule
+   * that gives the reason for this request ("the resize shrinks the guest"), or none.
+   */
+  approval?: 'always' | ((r: RuleInput) => string | undefined);
+  /** What it takes from its host, checked against the overcommit policy before it is queued. */
+  admission?(r: RuleInput): HostEffect | undefined;
+  /** Whether a host in maintenance takes it from anyone (reads, and maintenance itself) or only its admins. */
+  duringMaintenance: 'anyone' | 'admins';
+  /** Whether it may stop the guest in its normal course: the watcher must not report that stop. */
+  stopsGuest?: boolean;
+  /** Whether it changes guests: the worker publishes the inventory again before reporting done. */
+  changesGuests?: boolean;
+  /** What the bot must forget once it has answered (a maintenance window started or ended). */
+  invalidates?: 'maintenance';
   timeoutMs: number;
   /** Safe to repeat after a failure (retried up to jobs.attempts). */
   retryable: boolean;
   examples?: string[];
   /** Answered by the bot from Redis, without a host. */
-  answer?(ctx: AnswerContext): Promise<Reply>;
+  answer?(ctx: AnswerContext): Promise<Answer>;
   /**
    * Normalizes arguments in the bot before signing (e.g. a plan becomes vcpus/memory/disk), so the
    * signed job says exactly what will run.
@@ -84,14 +122,17 @@ export interface OperationDef {
   live?(args: ArgValues): boolean;
   /** Run by the worker of the guest's host. */
   run?(ctx: RunContext): Promise<RunResult>;
-  /** Renders a worker result for chat (defaults to summary + fields). */
-  render?(result: RunResult): import('../chat/view/blocks.js').Block[];
 }
+
+/** The rate-limit buckets: reads, other commands, and approval decisions. */
+export type LimitBucket = 'reads' | 'commands' | 'approvals';
 
 /** Identity function that checks the definition at compile time and its invariants at load time. */
 export function defineOperation(def: OperationDef): OperationDef {
   if (!def.answer && !def.run) throw new Error(`operation ${def.name}: needs answer() or run()`);
   if (!/^[a-z]+$/.test(def.name)) throw new Error(`operation ${def.name}: names are lower-case words`);
+  if (def.run && def.changesGuests === undefined && def.risk !== 'read')
+    throw new Error(`operation ${def.name}: say whether it changes guests (changesGuests)`);
   for (const [key, a] of Object.entries(def.args)) {
     if (a.required && a.defaultValue !== undefined)
       throw new Error(`${def.name}.${key}: required with a default`);
@@ -107,6 +148,8 @@ export function usage(def: OperationDef): string {
     'new-guest': '<name>',
     host: '<host>',
     job: '<job-id>',
+    request: '<request-id>',
+    alert: '<alert>',
     verb: '<verb>',
     none: '',
   }[def.target];

@@ -4,40 +4,14 @@
  * denies it, or it expires. Every decision is one Lua script, so two clicks at once cannot both
  * count or both decide.
  */
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { JobRequest } from '../model/request.js';
-import { canonicalize } from '../model/signing.js';
 import type { Keys } from './keys.js';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'failed';
+export type { ApprovalRecord, ApprovalStatus } from '../model/approval.js';
+export { requestHash } from '../model/approval.js';
 
-export interface ApprovalRecord {
-  id: string;
-  /** The request that runs once approved, without its `approval` field. */
-  request: JobRequest;
-  /** sha256 of the request's canonical encoding: what the approvers approved. */
-  hash: string;
-  requester: string;
-  /** Why it needs approval, in one phrase ("destroy is destructive"). */
-  why: string;
-  /** Where the approval card is. */
-  cardChannel?: string;
-  createdAt: number;
-  expiresAt: number;
-  quorum: number;
-  approvals: Array<{ user: string; at: number }>;
-  denial?: { user: string; at: number; reason: string };
-  /** Why an approved request could not run (the target changed). */
-  failure?: string;
-  status: ApprovalStatus;
-}
-
-/** The hash an approval and a signed job are bound to. */
-export function requestHash(request: JobRequest): string {
-  const { approval: _approval, ...rest } = request;
-  return createHash('sha256').update(canonicalize(rest)).digest('hex');
-}
+import type { ApprovalRecord } from '../model/approval.js';
 
 export type DecideResult =
   | { ok: true; record: ApprovalRecord }

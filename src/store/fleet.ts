@@ -3,35 +3,11 @@
  * the bot answers hosts/list/status from it in milliseconds without touching a hypervisor.
  */
 import type { Redis } from 'ioredis';
-import type { Guest, HostCapacity } from '../model/hypervisor.js';
 import type { Keys } from './keys.js';
 
-export interface HostRegistration {
-  host: string;
-  kind: 'kvm' | 'openvz' | 'memory';
-  group: string;
-  capacity: HostCapacity;
-  versions: Record<string, string>;
-  pid: number;
-  startedAt: number;
-}
+export type { HostRegistration, HostView, Inventory } from '../model/inventory.js';
 
-export interface Inventory {
-  host: string;
-  /** Epoch ms of the scan. */
-  at: number;
-  guests: Guest[];
-}
-
-export interface HostView {
-  name: string;
-  registration?: HostRegistration;
-  /** Epoch ms of the last heartbeat, undefined when none is live (host silent or never seen). */
-  lastBeat?: number;
-  /** Epoch ms the host was last seen, also after its heartbeat expired. */
-  lastSeen?: number;
-  inventory?: Inventory;
-}
+import type { HostRegistration, HostView, Inventory } from '../model/inventory.js';
 
 export class FleetStore {
   constructor(

@@ -7,19 +7,12 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../model/errors.js';
 import type { SignedJob } from '../model/request.js';
+import type { JobRow, JobState } from '../model/view.js';
 import type { OperationDef } from '../ops/operation.js';
 import { hostQueueName, type Keys } from './keys.js';
 import type { NotifyPublisher } from './notify.js';
 
-export type JobState =
-  | 'waiting'
-  | 'delayed'
-  | 'active'
-  | 'completed'
-  | 'failed'
-  | 'prioritized'
-  | 'waiting-children'
-  | 'unknown';
+export type { JobState } from '../model/view.js';
 
 export interface FoundJob {
   host: string;
@@ -158,7 +151,34 @@ export class JobStore {
       .slice(0, opts.limit);
   }
 
+  /** The newest jobs as plain rows (what `/vps jobs` shows), newest first. */
+  async rows(opts: { hosts: string[]; limit: number; states?: JobState[] }): Promise<JobRow[]> {
+    return (await this.recent(opts)).map(({ job, state, host }) => {
+      const r = job.data.request;
+      const reason = state === 'failed' && job.failedReason ? failureMessage(job.failedReason) : undefined;
+      return {
+        id: String(job.id),
+        op: r.op,
+        target: r.target.guestName ?? r.target.word ?? '',
+        host,
+        user: r.user,
+        state,
+        createdAt: job.timestamp,
+        ...(reason ? { reason } : {}),
+      };
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+/** Failed jobs store the serialized OpError as their reason; its sentence, or the reason as it is. */
+function failureMessage(reason: string): string {
+  try {
+    return (JSON.parse(reason) as { message?: string }).message ?? reason;
+  } catch {
+    return reason;
   }
 }

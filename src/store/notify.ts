@@ -4,68 +4,18 @@
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { SerializedError } from '../model/errors.js';
-import type { GuestEventType } from '../model/hypervisor.js';
-import type { ResolvedTarget, RunResult } from '../ops/operation.js';
 import { NOTIFY_QUEUE } from './keys.js';
 
-export type JobPhase = 'queued' | 'running' | 'progress' | 'retrying' | 'done' | 'failed' | 'cancelled';
+export type {
+  ApprovalNotice,
+  GuestNotice,
+  JobNotice,
+  JobPhase,
+  Notice,
+  PressureNotice,
+} from '../model/notice.js';
 
-export interface JobNotice {
-  kind: 'job';
-  requestId: string;
-  host: string;
-  op: string;
-  target: ResolvedTarget;
-  user: string;
-  channel?: string;
-  origin: string;
-  phase: JobPhase;
-  pct?: number;
-  step?: string;
-  /** A queued job's place in its host's line (2 = one job ahead). */
-  position?: number;
-  result?: RunResult;
-  error?: SerializedError;
-  attempt?: number;
-  startedAt?: number;
-  at: number;
-}
-
-export interface GuestNotice {
-  kind: 'guest';
-  host: string;
-  guestId: string;
-  guestName: string;
-  /** What happened; `stopped` means out of band (no operation of ours asked for it). */
-  event: GuestEventType;
-  reason?: string;
-  at: number;
-}
-
-/** An approval request was made or changed (approved, denied, expired): its card shows it. */
-export interface ApprovalNotice {
-  kind: 'approval';
-  record: import('./approvals.js').ApprovalRecord;
-  at: number;
-}
-
-/** A guest's beancounter fail counter grew since the worker's previous poll (OpenVZ). */
-export interface PressureNotice {
-  kind: 'pressure';
-  host: string;
-  guestId: string;
-  guestName: string;
-  /** The beancounter, e.g. `physpages`. */
-  resource: string;
-  /** The failcnt now. */
-  failcnt: number;
-  /** How much it grew since the previous poll (always more than 0). */
-  grewBy: number;
-  at: number;
-}
-
-export type Notice = JobNotice | GuestNotice | ApprovalNotice | PressureNotice;
+import type { Notice } from '../model/notice.js';
 
 /** Publishes notices; progress notices are small and many, so completed ones are not kept. */
 export class NotifyPublisher {

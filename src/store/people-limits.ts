@@ -6,30 +6,23 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../model/errors.js';
-import { auditWriteError } from './audit.js';
 import type { Keys } from './keys.js';
 
-export type LimitKind = 'commands' | 'reads' | 'approvals';
+export type { LimitBucket as LimitKind } from '../ops/operation.js';
 
-/** Which limit a verb counts against. */
-export function limitKind(op: { name: string; risk: string }): LimitKind {
-  if (op.name === 'approve' || op.name === 'deny') return 'approvals';
-  return op.risk === 'read' ? 'reads' : 'commands';
-}
+import type { LimitBucket as LimitKind } from '../ops/operation.js';
 
-// Counts the command for the person and the channel and, when both are within their limits,
-// appends its audit entry: one round trip for what would otherwise be two on every command.
-const TAKE_AND_AUDIT = `
+// Counts the command for the person and, when it came from a channel, for the channel. The count
+// comes first on the command's path, so refusals count too.
+const TAKE = `
 local u = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 local c = 0
-if ARGV[4] == '1' then
+if ARGV[2] == '1' then
   c = redis.call('INCR', KEYS[2])
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
 end
-if u > tonumber(ARGV[2]) or (ARGV[4] == '1' and c > tonumber(ARGV[3])) then return {0, u, c} end
-local id = redis.call('XADD', KEYS[3], '*', unpack(ARGV, 5))
-return {1, u, c, id}`;
+return {u, c}`;
 
 export class PeopleLimits {
   constructor(
@@ -40,37 +33,29 @@ export class PeopleLimits {
   ) {}
 
   /**
-   * Counts one command and, within the limits, appends its audit entry (`fields`, as AuditLog
-   * writes them) to `auditKey` in the same round trip. Throws RATE_LIMITED (nothing appended) or
-   * the audit sentence when Redis fails.
+   * Counts one command against the person's and the channel's limit for its bucket. Throws
+   * RATE_LIMITED when either is over, and a clear sentence when Redis cannot count.
    */
-  async takeAndAudit(
-    kind: LimitKind,
-    user: string,
-    channel: string | undefined,
-    auditKey: string,
-    fields: string[],
-  ): Promise<void> {
-    const { perUser, perChannel, window } = this.cfg[kind];
+  async take(kind: LimitKind, user: string, channel: string | undefined): Promise<void> {
+    const { window } = this.cfg[kind];
     const slot = Math.floor(this.now() / window);
-    let res: [number, number, number];
+    let res: [number, number];
     try {
       res = (await this.redis.eval(
-        TAKE_AND_AUDIT,
-        3,
+        TAKE,
+        2,
         this.key(kind, 'u', user, slot),
         this.key(kind, 'c', channel ?? '-', slot),
-        auditKey,
         String(window),
-        String(perUser),
-        String(perChannel),
         channel ? '1' : '0',
-        ...fields,
-      )) as [number, number, number];
+      )) as [number, number];
     } catch (err) {
-      throw auditWriteError(err);
+      throw new OpError('INTERNAL', 'Could not count the command against the rate limits (is Redis up?).', {
+        cause: err,
+        retryable: true,
+      });
     }
-    this.check(kind, slot, res[1], res[2], channel);
+    this.check(kind, slot, res[0], res[1], channel);
   }
 
   private key(kind: LimitKind, who: 'u' | 'c', id: string, slot: number): string {

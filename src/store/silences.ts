@@ -10,26 +10,9 @@ import type { Alert, MuteReason } from '../model/alert.js';
 import { OpError } from '../model/errors.js';
 import type { Keys } from './keys.js';
 
-/** What a silence matches: one alert, every alert of a host, or every alert of one guest. */
-export type SilenceScope = { fingerprint: string } | { host: string; guest?: string };
+export type { MaintenanceWindow, Silence, SilenceScope } from '../model/alert.js';
 
-export interface Silence {
-  id: string;
-  scope: SilenceScope;
-  /** Epoch ms at which it stops applying. */
-  until: number;
-  by: string;
-  reason?: string;
-  createdAt: number;
-}
-
-export interface MaintenanceWindow {
-  host: string;
-  until: number;
-  by: string;
-  reason?: string;
-  startedAt: number;
-}
+import type { MaintenanceWindow, Silence, SilenceScope } from '../model/alert.js';
 
 // Deletes a hash field only if it still holds the value that was read as expired, so that a
 // window started meanwhile by another replica survives the cleanup.

@@ -3,8 +3,8 @@
  * the job's AbortSignal, and report running / progress / outcome on the notify queue.
  */
 import { type Job, UnrecoverableError } from 'bullmq';
-import type { AuditSink } from '../bot/policy/access.js';
 import type { Logger } from '../log.js';
+import type { AuditSink } from '../model/audit.js';
 import { OpError, toOpError } from '../model/errors.js';
 import type { Hypervisor } from '../model/hypervisor.js';
 import type { JobRequest, SignedJob } from '../model/request.js';
@@ -104,20 +104,20 @@ export class JobRunner {
         user: request.user,
       });
       progress.close();
-      if (op.risk !== 'read') await this.d.onChange();
+      if (op.changesGuests) await this.d.onChange();
       await notice('done', { pct: 100, result, startedAt });
       log.info({ ms: Date.now() - startedAt }, 'operation done');
       outcome = 'done';
       return result;
     } catch (err) {
       progress.close();
-      if (op.risk !== 'read') await this.d.onChange();
+      if (op.changesGuests) await this.d.onChange();
       const e = this.explain(err, jobSignal, timeout, op);
       if (e.code === 'CANCELLED') outcome = 'cancelled';
       error = e.userMessage;
       throw await this.failed(job, op, request, e, startedAt, log);
     } finally {
-      if (request.target.guestId) this.d.intents.end(request.target.guestId, op.name);
+      if (request.target.guestId) this.d.intents.end(request.target.guestId, op.stopsGuest === true);
       releaseSlot();
       releaseGuest();
       const end = {
@@ -141,8 +141,7 @@ export class JobRunner {
   private async checkApproval(job: Job<SignedJob>, request: JobRequest, op: OperationDef): Promise<void> {
     const a = request.approval;
     if (!a) {
-      if (op.risk === 'destructive')
-        this.refuse(job, `${op.name} needs an approval and the job carries none`);
+      if (op.approval === 'always') this.refuse(job, `${op.name} needs an approval and the job carries none`);
       return;
     }
     const rec = await this.d.approvals.get(a.id);

@@ -45,7 +45,7 @@ beforeAll(() => {
       done();
     },
   });
-  const chat = new TerminalChat({ input: process.stdin, output, dispatcher: core.dispatcher, user: 'alice' });
+  const chat = new TerminalChat({ input: process.stdin, output, pipeline: core.pipeline, user: 'alice' });
   manager = new AlertManager({
     store: core.alerts,
     fleet: core.fleet,

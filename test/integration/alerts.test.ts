@@ -181,20 +181,23 @@ describe('alerts', () => {
   });
 
   it('the daily digest: capacity and the last day’s incidents, claimed once per day', async () => {
-    const { claimDigest, digestBlocks } = await import('../../src/bot/alerts/digest.js');
+    const { claimDigest, digestOf } = await import('../../src/bot/alerts/digest.js');
+    const { digestBlocks } = await import('../../src/chat/view/digest.js');
     const now = Date.UTC(2026, 10, 25, 9, 0);
     expect(await claimDigest(p.core.redis, p.core.keys, '08:00', Date.UTC(2026, 10, 25, 7, 59))).toBe(false);
     expect(await claimDigest(p.core.redis, p.core.keys, '08:00', now)).toBe(true);
     expect(await claimDigest(p.core.redis, p.core.keys, '08:00', now + 60_000)).toBe(false);
     const blocks = JSON.stringify(
-      await digestBlocks({
-        config: p.config,
-        fleet: p.core.fleet,
-        store: p.core.alerts,
-        redis: p.core.redis,
-        keys: p.core.keys,
-        now: Date.now(),
-      }),
+      digestBlocks(
+        await digestOf({
+          config: p.config,
+          fleet: p.core.fleet,
+          store: p.core.alerts,
+          redis: p.core.redis,
+          keys: p.core.keys,
+          now: Date.now(),
+        }),
+      ),
     );
     expect(blocks).toContain('vpsops daily digest');
     expect(blocks).toContain('RAM');

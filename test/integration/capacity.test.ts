@@ -2,8 +2,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
-import { Dispatcher } from '../../src/bot/dispatcher.js';
+import { createPipeline } from '../../src/bot/pipeline/create.js';
+import type { Pipeline } from '../../src/bot/pipeline/pipeline.js';
 import { loadAccessPolicy } from '../../src/bot/policy/file.js';
+import { replyBlocks } from '../../src/chat/view/reply.js';
 import { renderBlocks } from '../../src/chat/view/text.js';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
@@ -60,11 +62,11 @@ let notify: NotifyPublisher;
 let fleet: FleetStore;
 const closers: (() => Promise<void>)[] = [];
 
-function dispatcherFor(c: Config): Dispatcher {
+function dispatcherFor(c: Config): Pipeline {
   const keys = new Keys('vpsops');
   const js = new JobStore(redis, keys, c, notify);
   closers.push(() => js.close());
-  return new Dispatcher({
+  return createPipeline({
     config: c,
     catalogue,
     fleet,
@@ -75,15 +77,15 @@ function dispatcherFor(c: Config): Dispatcher {
     audit: new AuditLog(redis, keys),
     approvals: new ApprovalStore(redis, keys),
     notify,
-  });
+  }).pipeline;
 }
 
-const ask = async (d: Dispatcher, text: string, user = 'alice') => {
+const ask = async (d: Pipeline, text: string, user = 'alice') => {
   const reply = await d.dispatch({ text, user, channel: 'C1', origin: 'test' });
-  return { reply, text: renderBlocks(reply.blocks) };
+  return { reply, text: renderBlocks(replyBlocks(reply)) };
 };
 
-let open: Dispatcher;
+let open: Pipeline;
 
 beforeAll(async () => {
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });

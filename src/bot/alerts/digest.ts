@@ -5,60 +5,54 @@
  */
 
 import type { Redis } from 'ioredis';
-import { SEVERITY_ICON } from '../../chat/view/alert-card.js';
-import { type Block, context, header, section, sectionsOf } from '../../chat/view/blocks.js';
-import { capacityLine } from '../../chat/view/capacity.js';
 import type { Config } from '../../config/schema.js';
 import type { AlertState } from '../../model/alert.js';
-import { overcommitLevels } from '../../model/overcommit.js';
-import { formatDuration } from '../../model/units.js';
+import { overcommitLevels, type ResourceLevel } from '../../model/overcommit.js';
 import type { AlertStore } from '../../store/alerts.js';
 import type { FleetStore } from '../../store/fleet.js';
 import type { Keys } from '../../store/keys.js';
 
 const DAY = 24 * 3600_000;
 
-/** The digest's blocks for the day ending at `now`. */
-export async function digestBlocks(o: {
+/** What the daily digest says: each host's overcommit, and the day's incidents. */
+export interface Digest {
+  now: number;
+  hosts: Array<{ name: string; registered: boolean; reporting: boolean; levels: ResourceLevel[] }>;
+  open: AlertState[];
+  resolved: AlertState[];
+}
+
+/** The digest of the day ending at `now`. */
+export async function digestOf(o: {
   config: Config;
   fleet: FleetStore;
   store: AlertStore;
   redis: Redis;
   keys: Keys;
   now: number;
-}): Promise<Block[]> {
-  const hosts = Object.keys(o.config.hosts);
-  const views = await o.fleet.hosts(hosts);
-  const lines: string[] = [];
-  for (const v of views) {
-    if (!v.registration) {
-      lines.push(`*${v.name}*: never reported`);
-      continue;
-    }
-    const levels = overcommitLevels({
-      host: v.name,
-      group: o.config.hosts[v.name]?.group ?? 'default',
-      registration: v.registration,
-      inventory: v.inventory,
-      config: o.config,
-    });
-    lines.push(
-      `*${v.name}*${v.lastBeat === undefined ? ' (not reporting)' : ''}\n${levels.map(capacityLine).join('\n')}`,
-    );
-  }
+}): Promise<Digest> {
+  const views = await o.fleet.hosts(Object.keys(o.config.hosts));
+  const hosts = views.map((v) => ({
+    name: v.name,
+    registered: v.registration !== undefined,
+    reporting: v.lastBeat !== undefined,
+    levels: v.registration
+      ? overcommitLevels({
+          host: v.name,
+          group: o.config.hosts[v.name]?.group ?? 'default',
+          registration: v.registration,
+          inventory: v.inventory,
+          config: o.config,
+        })
+      : [],
+  }));
   const recent = (await allAlerts(o)).filter((a) => a.lastAt >= o.now - DAY);
-  const open = recent.filter((a) => a.status === 'open');
-  const cleared = recent.filter((a) => a.status === 'resolved');
-  const row = (a: AlertState) =>
-    `${SEVERITY_ICON[a.severity]} ${a.title}${a.count > 1 ? ` (${a.count}×)` : ''}${a.status === 'resolved' ? `, resolved after ${formatDuration(Math.max(0, (a.resolvedAt ?? o.now) - a.openedAt))}` : ''}`;
-  return [
-    header(`vpsops daily digest · ${new Date(o.now).toISOString().slice(0, 10)}`),
-    section('*Capacity*'),
-    ...sectionsOf(lines.length ? lines : ['No hosts configured.']),
-    section(`*Incidents in the last 24 h*: ${open.length} open, ${cleared.length} resolved`),
-    ...sectionsOf([...open, ...cleared].map(row)),
-    context('/vps alerts for what is open · /vps capacity for the ratios'),
-  ];
+  return {
+    now: o.now,
+    hosts,
+    open: recent.filter((a) => a.status === 'open'),
+    resolved: recent.filter((a) => a.status === 'resolved'),
+  };
 }
 
 /** Every alert the store still keeps (resolved ones are kept a week). */

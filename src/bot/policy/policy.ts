@@ -1,7 +1,7 @@
 /**
  * Who may run what, where: the access policy engine. Deny by default; each grant gives its roles
  * within its own scope (host groups, guest globs), and scopes never mix between grants.
- * Pure: no I/O, no clock. The document and its schema are in core/policy-schema.ts.
+ * Pure: no I/O, no clock. The document and its schema are in schema.ts.
  */
 import {
   type Grant,
@@ -10,7 +10,7 @@ import {
   type Policy,
   type Role,
   requiredRole,
-  SATISFIES,
+  satisfies,
 } from './schema.js';
 
 export type { Grant, OpRef, Policy, Role } from './schema.js';
@@ -18,12 +18,12 @@ export {
   GLOB_RE,
   globToRegExp,
   OPEN_POLICY_FOR_DEMO,
-  OPERATOR_VERBS,
   parsePolicy,
   policySchema,
   ROLES,
   requiredRole,
   SATISFIES,
+  satisfies,
   verbsOfRole,
 } from './schema.js';
 
@@ -52,21 +52,6 @@ export interface AccessRequest extends Subject {
 export type Decision =
   | { allow: true; grant: string }
   | { allow: false; reason: string; rule: string; hidden?: boolean };
-
-/**
- * Whether a resize makes anything smaller than it is (the caller decides with the guest's current
- * size; pass the result to needsApproval as `shrink`). `memory` and `disk` are bytes, as resize parses them.
- */
-export function isShrink(
-  current: { vcpus: number; memoryBytes: number; diskBytes: number },
-  args: { vcpus?: number; memory?: number; disk?: number },
-): boolean {
-  return (
-    (args.vcpus !== undefined && args.vcpus < current.vcpus) ||
-    (args.memory !== undefined && args.memory < current.memoryBytes) ||
-    (args.disk !== undefined && args.disk < current.diskBytes)
-  );
-}
 
 /** What a role lets you do, for "you may … web-1". */
 const MAY: Record<Role, string> = {
@@ -140,7 +125,7 @@ export class AccessPolicy {
       };
     }
     const need = requiredRole(req.op);
-    const allowing = covering.find((g) => g.grant.roles.some((r) => SATISFIES[r].includes(need)));
+    const allowing = covering.find((g) => g.grant.roles.some((r) => satisfies(r, need)));
     if (allowing) return { allow: true, grant: allowing.label };
     const held = new Set(covering.flatMap((g) => g.grant.roles));
     const forTarget = target ? ` for ${target}` : '';
@@ -168,7 +153,7 @@ export class AccessPolicy {
     const held = new Set(this.matching(ctx).flatMap((g) => g.grant.roles));
     return [...verbs]
       .filter((op) => !this.channelDenial(ctx.channel, op.name))
-      .filter((op) => [...held].some((r) => SATISFIES[r].includes(requiredRole(op))))
+      .filter((op) => op.role === 'anyone' || [...held].some((r) => satisfies(r, op.role)))
       .map((op) => op.name);
   }
 
@@ -180,13 +165,6 @@ export class AccessPolicy {
     );
     if (ok) return { allow: true };
     return { allow: false, reason: `no grant makes you an approver for ${describe(host, guest)}` };
-  }
-
-  /** Destructive operations, the policy's approvals.require, and a resize that shrinks (see isShrink). */
-  needsApproval(op: OpRef, opts: { shrink?: boolean } = {}): boolean {
-    return (
-      op.risk === 'destructive' || this.policy.approvals.require.includes(op.name) || opts.shrink === true
-    );
   }
 
   /** Approvals an operation needs before it runs (approvals.quorum, default 1). */

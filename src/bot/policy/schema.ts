@@ -6,30 +6,16 @@
 import { z } from 'zod';
 import { OpError } from '../../model/errors.js';
 import { parseDuration } from '../../model/units.js';
-import type { Risk } from '../../ops/operation.js';
 
-/** viewer reads; operator runs the everyday verbs; admin runs everything; approver approves requests. */
-export const ROLES = ['viewer', 'operator', 'admin', 'approver'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../model/roles.js';
 
-/** What the policy needs to know of an operation. */
+import { ROLES, type Role } from '../../model/roles.js';
+
+/** What the policy needs to know of an operation: its name and the least role it declares. */
 export interface OpRef {
   name: string;
-  risk: Risk;
+  role: Role | 'anyone';
 }
-
-/** The everyday verbs an operator may run besides the reads. */
-export const OPERATOR_VERBS: ReadonlySet<string> = new Set([
-  'start',
-  'stop',
-  'reboot',
-  'suspend',
-  'resume',
-  'snapshot',
-  'create',
-  'cancel',
-  'silence',
-]);
 
 /** For each held role, the required roles it satisfies: admin is not an approver unless granted both. */
 export const SATISFIES: Readonly<Record<Role, readonly Role[]>> = {
@@ -39,21 +25,19 @@ export const SATISFIES: Readonly<Record<Role, readonly Role[]>> = {
   approver: ['approver'],
 };
 
-/**
- * The least role that may run an operation: approve/deny need approver, audit needs admin, reads
- * (pending included) need viewer, OPERATOR_VERBS need operator, everything else admin.
- */
-export function requiredRole(op: OpRef): Role {
-  if (op.name === 'approve' || op.name === 'deny') return 'approver';
-  if (op.name === 'audit') return 'admin';
-  if (op.risk === 'read' || op.name === 'pending') return 'viewer';
-  if (OPERATOR_VERBS.has(op.name) && op.risk === 'change') return 'operator';
-  return 'admin';
+/** The least role that may run an operation, as it declares it ('anyone' for help). */
+export function requiredRole(op: OpRef): Role | 'anyone' {
+  return op.role;
+}
+
+/** Whether holding `held` lets one run an operation that needs `need`. */
+export function satisfies(held: Role, need: Role | 'anyone'): boolean {
+  return need === 'anyone' || SATISFIES[held].includes(need);
 }
 
 /** The verbs of `ops` a role may run on its own. */
 export function verbsOfRole(role: Role, ops: Iterable<OpRef>): string[] {
-  return [...ops].filter((op) => SATISFIES[role].includes(requiredRole(op))).map((op) => op.name);
+  return [...ops].filter((op) => satisfies(role, op.role)).map((op) => op.name);
 }
 
 /** One grant: who (users, usergroups or a channel) gets which roles, optionally within a scope. */

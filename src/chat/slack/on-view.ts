@@ -49,7 +49,7 @@ export function onViews(app: App, ctx: SlackContext): (command: SlashCommand) =>
     if (bad) return void (await ack({ response_action: 'errors', errors: bad }));
     const { channel } = privateMetadata(view);
     const user = body.user.id;
-    const reply = await ctx.core.dispatcher.dispatch({
+    const reply = await ctx.core.pipeline.dispatch({
       text: createCommandText(fields),
       user,
       usergroups: await ctx.groups.of(user),

@@ -24,7 +24,7 @@ export async function runTerminalSession(o: SessionOptions): Promise<void> {
   const chat = new TerminalChat({
     input: o.input,
     output: o.output,
-    dispatcher: o.core.dispatcher,
+    pipeline: o.core.pipeline,
     user: o.user,
     tty: o.tty,
     ...(o.extra ? { extra: o.extra } : {}),

@@ -4,15 +4,15 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { AlertEvent } from '../../bot/alerts/manager.js';
-import type { Dispatcher } from '../../bot/dispatcher.js';
 import type { NotifySink } from '../../bot/notifier.js';
+import type { Pipeline } from '../../bot/pipeline/pipeline.js';
 import { toOpError } from '../../model/errors.js';
 import type { ApprovalNotice, GuestNotice, JobNotice } from '../../store/notify.js';
 import { alertBlocks } from '../view/alert-card.js';
 import { approvalBlocks } from '../view/approval-card.js';
-import type { Block } from '../view/blocks.js';
 import { isFinal, type JobView, jobBlocks } from '../view/job-message.js';
 import { guestNoticeText } from '../view/messages.js';
+import { replyBlocks } from '../view/reply.js';
 import { renderBlocks } from '../view/text.js';
 import { Screen } from './screen.js';
 
@@ -22,7 +22,7 @@ export type ExtraCommand = (args: string[]) => Promise<string>;
 export interface TerminalOptions {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
-  dispatcher: Dispatcher;
+  pipeline: Pipeline;
   user: string;
   channel?: string;
   tty?: boolean;
@@ -103,26 +103,22 @@ export class TerminalChat implements NotifySink {
   }
 
   private async command(line: string): Promise<void> {
-    const reply = await this.o.dispatcher.dispatch({
+    const reply = await this.o.pipeline.dispatch({
       text: line,
       user: this.user,
       channel: this.channel,
       origin: 'terminal',
     });
     if (reply.jobId) this.mine.add(reply.jobId);
-    this.screen.print(renderBlocks(reply.blocks), reply.jobId);
+    this.screen.print(renderBlocks(replyBlocks(reply)), reply.jobId);
   }
 
-  async job(
-    view: JobView,
-    notice: JobNotice,
-    render?: (r: import('../../ops/operation.js').RunResult) => Block[],
-  ): Promise<void> {
+  async job(view: JobView, notice: JobNotice): Promise<void> {
     if (!this.mine.has(view.requestId)) return;
     const final = isFinal(view.phase);
     if (final) this.mine.delete(view.requestId);
     void notice;
-    const blocks = jobBlocks(view, render);
+    const blocks = jobBlocks(view);
     // Off a TTY every update is a new line, so print only the status line until the outcome.
     this.screen.print(renderBlocks(final || this.o.tty ? blocks : blocks.slice(0, 1)), view.requestId);
   }

@@ -3,7 +3,7 @@
  * approval and until when; Approve and Deny while it is pending, then who decided and when.
  */
 
-import { targetLabel } from '../../bot/enqueue.js';
+import { targetLabel } from '../../model/request.js';
 import { formatDuration, formatSize } from '../../model/units.js';
 import type { ApprovalRecord } from '../../store/approvals.js';
 import {

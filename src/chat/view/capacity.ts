@@ -11,7 +11,7 @@ import {
   worstLevel,
 } from '../../model/overcommit.js';
 import { formatSize } from '../../model/units.js';
-import type { HostView } from '../../store/fleet.js';
+import type { CapacityRow } from '../../model/view.js';
 import { escapeMrkdwn, progressBar } from './blocks.js';
 import { ageText, hostState } from './messages.js';
 
@@ -37,13 +37,7 @@ export function capacityLine(l: ResourceLevel): string {
 }
 
 /** What `/vps capacity` says about one host. */
-export interface CapacityHost {
-  view: HostView;
-  kind: string;
-  group: string;
-  /** Undefined when the host never registered (no capacity known). */
-  levels?: ResourceLevel[];
-}
+export type CapacityHost = CapacityRow;
 
 /** The title line and one line per resource of a host, or why there are none. */
 export function hostCapacityText(h: CapacityHost, now: number): string {

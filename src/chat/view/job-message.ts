@@ -1,11 +1,7 @@
-/**
- * The one message of an operation, as it moves: queued → running (bar, step) → done / failed /
- * cancelled. Adapters post it once and update it in place.
- */
-import type { SerializedError } from '../../model/errors.js';
 import { formatDuration } from '../../model/units.js';
 import type { RunResult } from '../../ops/operation.js';
 import type { JobPhase } from '../../store/notify.js';
+import { guestBlocks, guestRows, snapshotRows } from './answers/guests.js';
 import {
   actions,
   type Block,
@@ -18,23 +14,10 @@ import {
   userRef,
 } from './blocks.js';
 
-export interface JobView {
-  requestId: string;
-  op: string;
-  host: string;
-  /** `web-1 (101)` or the new guest's name. */
-  targetLabel: string;
-  user: string;
-  phase: JobPhase;
-  pct: number;
-  step?: string;
-  position?: number;
-  result?: RunResult;
-  error?: SerializedError;
-  startedAt?: number;
-  finishedAt?: number;
-  attempt?: number;
-}
+export type { JobView } from '../../model/job-view.js';
+export { isFinal } from '../../model/job-view.js';
+
+import { isFinal, type JobView } from '../../model/job-view.js';
 
 const ICON: Record<JobPhase, string> = {
   queued: '⏳',
@@ -45,10 +28,6 @@ const ICON: Record<JobPhase, string> = {
   failed: '❌',
   cancelled: '🚫',
 };
-
-export function isFinal(phase: JobPhase): boolean {
-  return phase === 'done' || phase === 'failed' || phase === 'cancelled';
-}
 
 function statusLine(v: JobView): string {
   const took =
@@ -72,15 +51,11 @@ function statusLine(v: JobView): string {
   }
 }
 
-/** Blocks for the job message; `extra` renders an operation's own result (e.g. a list of snapshots). */
-export function jobBlocks(v: JobView, extra?: (r: RunResult) => Block[]): Block[] {
+/** Blocks for the job message, with what a done operation found under its status line. */
+export function jobBlocks(v: JobView): Block[] {
   const title = `${ICON[v.phase]} *${v.op}* ${escapeMrkdwn(v.targetLabel)} on ${v.host}: ${statusLine(v)}`;
   const blocks: Block[] = [section(title)];
-  if (v.phase === 'done' && v.result) {
-    if (extra) blocks.push(...extra(v.result).slice(1));
-    else if (v.result.fields)
-      blocks.push(fieldsOnly(Object.entries(v.result.fields).map(([k, val]) => `*${k}*\n${val}`)));
-  }
+  if (v.phase === 'done' && v.result) blocks.push(...resultBlocks(v.result));
   if (v.phase === 'failed' && v.error?.hint) blocks.push(context(escapeMrkdwn(v.error.hint)));
   blocks.push(context(`requested by ${userRef(v.user)} · job \`${v.requestId}\``));
   if (!isFinal(v.phase)) blocks.push(actions(button('Cancel', 'job_cancel', v.requestId, 'danger')));
@@ -90,4 +65,26 @@ export function jobBlocks(v: JobView, extra?: (r: RunResult) => Block[]): Block[
 
 export function jobText(v: JobView): string {
   return `${v.op} ${v.targetLabel} on ${v.host}: ${statusLine(v)}`.replace(/[*`]/g, '');
+}
+
+/** A queued job's message; a host that is not reporting gets a warning under the status line. */
+export function queuedBlocks(view: JobView, hostUp: boolean): Block[] {
+  const blocks = jobBlocks(view);
+  if (!hostUp)
+    blocks.splice(
+      1,
+      0,
+      context(`⚠️ ${view.host} is not reporting; the job runs when its worker is back (see /vps hosts).`),
+    );
+  return blocks;
+}
+
+/** Under a done job's status line: what its operation found (guests, snapshots), or its fields. */
+export function resultBlocks(result: RunResult): Block[] {
+  const v = result.view;
+  if (v?.kind === 'guests') return guestRows(v);
+  if (v?.kind === 'guest') return guestBlocks(v).slice(1);
+  if (v?.kind === 'snapshots') return snapshotRows(v);
+  if (result.fields) return [fieldsOnly(Object.entries(result.fields).map(([k, val]) => `*${k}*\n${val}`))];
+  return [];
 }

@@ -1,7 +1,4 @@
-/** Block Kit replies shared by every adapter: errors, guests, hosts. */
-import type { OpError } from '../../model/errors.js';
 import type { Guest, GuestState } from '../../model/hypervisor.js';
-import type { Reply } from '../../model/reply.js';
 import { formatDuration, formatSize } from '../../model/units.js';
 import type { HostView } from '../../store/fleet.js';
 import type { GuestNotice } from '../../store/notify.js';
@@ -17,20 +14,6 @@ const STATE_ICON: Record<GuestState, string> = {
 
 export function stateLabel(state: GuestState, reason?: string): string {
   return `${STATE_ICON[state]} ${state}${reason && reason !== state ? ` (${reason})` : ''}`;
-}
-
-/** A refusal or failure: the sentence, then the hint (usage, did-you-mean) under it. */
-export function errorReply(err: OpError): Reply {
-  const blocks: Block[] = [section(`❌ ${escapeMrkdwn(err.userMessage)}`)];
-  if (err.hint) blocks.push(context(escapeMrkdwn(err.hint)));
-  const reply: Reply = { ok: false, ephemeral: true, text: err.userMessage, blocks, code: err.code };
-  if (err.field) reply.field = err.field;
-  return reply;
-}
-
-/** A short read answer. */
-export function infoReply(text: string, blocks: Block[]): Reply {
-  return { ok: true, ephemeral: true, text, blocks };
 }
 
 /** One line per guest: name, id, state, size, address. */

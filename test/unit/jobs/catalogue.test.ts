@@ -5,6 +5,7 @@ import { usage } from '../../../src/ops/operation.js';
 const REQUIRED = [
   'help',
   'alerts',
+  'ack',
   'silence',
   'maintenance',
   'approve',

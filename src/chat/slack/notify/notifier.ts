@@ -4,12 +4,12 @@
  * Listeners on any replica add work to the outbox and wake the holder over pub/sub.
  */
 import type { Redis } from 'ioredis';
-import { claimDigest, digestBlocks } from '../../../bot/alerts/digest.js';
+import { claimDigest, digestOf } from '../../../bot/alerts/digest.js';
 import { AlertManager } from '../../../bot/alerts/manager.js';
 import { Notifier } from '../../../bot/notifier.js';
-import type { AuditSink } from '../../../bot/policy/access.js';
 import type { Config } from '../../../config/schema.js';
 import type { Logger } from '../../../log.js';
+import type { AuditSink } from '../../../model/audit.js';
 import { REQUEST_ID_RE } from '../../../model/request.js';
 import type { OperationDef } from '../../../ops/operation.js';
 import { AlertStore } from '../../../store/alerts.js';
@@ -17,6 +17,7 @@ import { connect } from '../../../store/connection.js';
 import { FleetStore } from '../../../store/fleet.js';
 import type { Keys } from '../../../store/keys.js';
 import { LeaderLease } from '../../../store/leader.js';
+import { digestBlocks } from '../../view/digest.js';
 import { SlackBudget } from './budget.js';
 import { SlackFlusher } from './flusher.js';
 import type { SlackOutbox } from './outbox.js';
@@ -116,14 +117,16 @@ export class SlackNotifier {
     const { channel, at } = this.o.config.alerts.digest;
     try {
       if (!channel || !(await claimDigest(this.o.redis, this.o.keys, at, now))) return;
-      const blocks = await digestBlocks({
-        config: this.o.config,
-        fleet: new FleetStore(this.o.redis, this.o.keys),
-        store: new AlertStore(this.o.redis, this.o.keys),
-        redis: this.o.redis,
-        keys: this.o.keys,
-        now,
-      });
+      const blocks = digestBlocks(
+        await digestOf({
+          config: this.o.config,
+          fleet: new FleetStore(this.o.redis, this.o.keys),
+          store: new AlertStore(this.o.redis, this.o.keys),
+          redis: this.o.redis,
+          keys: this.o.keys,
+          now,
+        }),
+      );
       await this.o.outbox.send(
         { kind: 'post', channel, payload: { text: 'vpsops daily digest', blocks } },
         'lo',

@@ -8,11 +8,9 @@ import type { NotifySink } from '../../../bot/notifier.js';
 import type { Config } from '../../../config/schema.js';
 import type { AlertState } from '../../../model/alert.js';
 import { formatDuration } from '../../../model/units.js';
-import type { RunResult } from '../../../ops/operation.js';
 import type { ApprovalNotice, GuestNotice, JobNotice } from '../../../store/notify.js';
 import { alertBlocks, alertChannel, alertKey, alertText } from '../../view/alert-card.js';
 import { approvalBlocks, approvalText } from '../../view/approval-card.js';
-import type { Block } from '../../view/blocks.js';
 import { isFinal, type JobView, jobBlocks, jobText } from '../../view/job-message.js';
 import type { SlackOutbox } from './outbox.js';
 
@@ -28,13 +26,13 @@ export class SlackSink implements NotifySink {
     private readonly wake: () => void,
   ) {}
 
-  async job(view: JobView, notice: JobNotice, render?: (r: RunResult) => Block[]): Promise<void> {
+  async job(view: JobView, notice: JobNotice): Promise<void> {
     if (notice.origin !== 'slack') return;
     const final = isFinal(view.phase);
     const logLine = this.logLine(view, notice);
     await this.outbox.updateJob({
       requestId: view.requestId,
-      payload: { text: jobText(view), blocks: jobBlocks(view, render) },
+      payload: { text: jobText(view), blocks: jobBlocks(view) },
       final,
       user: notice.user,
       ...(notice.channel ? { channel: notice.channel } : {}),

@@ -1,19 +1,21 @@
 /**
  * Turns the positional word into a target: a guest on a host (from the inventories in Redis), a
- * new guest's host, a host, a job id. Unknown names get "did you mean"; nothing here runs a command.
+ * new guest's host, a host, a job or request id. Unknown names get "did you mean"; nothing here runs a command.
  */
 
-import { OpError } from '../model/errors.js';
-import type { Guest } from '../model/hypervisor.js';
-import { NAME_RE } from '../ops/args.js';
-import type { ParsedCommand } from '../ops/grammar.js';
-import type { ResolvedTarget } from '../ops/operation.js';
-import { didYouMean } from '../ops/suggest.js';
-import type { InventorySource } from '../store/inventory-cache.js';
+import { OpError } from '../../model/errors.js';
+import type { Guest } from '../../model/hypervisor.js';
+import { NAME_RE } from '../../ops/args.js';
+import type { ParsedCommand } from '../../ops/grammar.js';
+import type { ResolvedTarget } from '../../ops/operation.js';
+import { didYouMean } from '../../ops/suggest.js';
+import type { InventorySource } from '../../store/inventory-cache.js';
 
 export interface ResolveContext {
   inventory: InventorySource;
   hostNames: string[];
+  /** The alert a fingerprint names, if it is kept and the caller may see it. */
+  alert(fingerprint: string): Promise<{ host: string; guest?: string } | undefined>;
 }
 
 function checkHost(host: string, hostNames: string[]): string {
@@ -37,7 +39,7 @@ function onlyHost(verb: string, hostNames: string[]): string {
   );
 }
 
-async function resolveGuest(word: string, ctx: ResolveContext): Promise<ResolvedTarget> {
+async function resolveGuest(word: string, ctx: ResolveContext): Promise<Resolved> {
   const at = word.lastIndexOf('@');
   const name = at > 0 ? word.slice(0, at) : word;
   const hosts = at > 0 ? [checkHost(word.slice(at + 1), ctx.hostNames)] : ctx.hostNames;
@@ -55,7 +57,7 @@ async function resolveGuest(word: string, ctx: ResolveContext): Promise<Resolved
   }
   if (matches.length === 1) {
     const { host, guest } = matches[0]!;
-    return { kind: 'guest', host, guestId: guest.id, guestName: guest.name };
+    return { target: { kind: 'guest', host, guestId: guest.id, guestName: guest.name }, guest };
   }
   if (matches.length > 1) {
     const where = matches.map((m) => `${m.guest.name}@${m.host}`);
@@ -93,22 +95,43 @@ async function resolveNewGuest(cmd: ParsedCommand, ctx: ResolveContext): Promise
   return { kind: 'new-guest', host, word };
 }
 
+/** A resolved target, and for a guest, the guest as the inventory shows it. */
+export interface Resolved {
+  target: ResolvedTarget;
+  guest?: Guest;
+}
+
 /** Resolves the target of a parsed command; `live` says whether it goes to a host queue. */
 export async function resolveTarget(
   cmd: ParsedCommand,
   ctx: ResolveContext,
   live: boolean,
-): Promise<ResolvedTarget> {
+): Promise<Resolved> {
+  if (cmd.op.target === 'guest') return resolveGuest(cmd.word!, ctx);
+  return { target: await resolveOther(cmd, ctx, live) };
+}
+
+async function resolveOther(cmd: ParsedCommand, ctx: ResolveContext, live: boolean): Promise<ResolvedTarget> {
   const { op, word } = cmd;
   switch (op.target) {
     case 'guest':
-      return resolveGuest(word!, ctx);
+      throw new Error('guest targets resolve in resolveTarget');
     case 'new-guest':
       return resolveNewGuest(cmd, ctx);
     case 'host':
       // An optional host (`/vps capacity [host]`): without one, the operation covers every host.
       return word === undefined ? { kind: 'host' } : { kind: 'host', host: checkHost(word, ctx.hostNames) };
+    case 'alert': {
+      if (word === undefined) return { kind: 'alert' };
+      const a = await ctx.alert(word);
+      if (!a)
+        throw new OpError('BAD_INPUT', `No alert ${word} is kept.`, {
+          hint: '/vps alerts lists the open ones.',
+        });
+      return { kind: 'alert', word, host: a.host, ...(a.guest ? { guestName: a.guest } : {}) };
+    }
     case 'job':
+    case 'request':
     case 'verb':
       return word === undefined ? { kind: op.target } : { kind: op.target, word };
     case 'none': {
