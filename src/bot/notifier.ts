@@ -10,20 +10,15 @@ import { targetLabel } from '../model/request.js';
 import type { OperationDef } from '../ops/operation.js';
 import { connect } from '../store/connection.js';
 import { NOTIFY_QUEUE } from '../store/keys.js';
-import type { ApprovalNotice, GuestNotice, JobNotice, Notice } from '../store/notify.js';
-import type { AlertEvent, AlertManager } from './alerts/manager.js';
+import type { JobNotice, Notice } from '../store/notify.js';
+import type { ChatAdapter } from './adapter.js';
+import type { AlertManager } from './alerts/manager.js';
 
 const MAX_VIEWS = 5_000;
 
-export interface NotifySink {
-  /** A job's message changed. */
-  job(view: JobView, notice: JobNotice): Promise<void>;
-  guest(notice: GuestNotice): Promise<void>;
-  /** An approval card to post or update. */
-  approval(notice: ApprovalNotice): Promise<void>;
-  /** An alert to post, update or resolve. */
-  alert?(event: AlertEvent): Promise<void>;
-}
+/** Where the notifier hands what it folded: one chat adapter, or several through fanOut. */
+export type NotifySink = Pick<ChatAdapter, 'job' | 'guest' | 'approval'> &
+  Partial<Pick<ChatAdapter, 'alert'>>;
 
 export interface NotifierOptions {
   redisUrl: string;

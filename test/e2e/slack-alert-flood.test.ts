@@ -42,9 +42,9 @@ const warning: ReportedGuest[] = [
 const critical: ReportedGuest[] = [...warning, { name: 'c', memGiB: 1.2 }];
 
 beforeAll(async () => {
-  const { outbox, notifier } = s.bot.bot;
+  const { outbox, notifier, adapter } = s.bot.bot;
   await waitUntil(() => notifier.isLeader, 10_000, 'the notifier lease');
-  const sink = new SlackSink(outbox, s.pipe.config, () => notifier.flusher.wake());
+  const sink = new SlackSink(outbox, s.pipe.config, () => adapter.flusher.wake());
   manager = new AlertManager({
     store: s.bot.core.alerts,
     fleet: s.bot.core.fleet,

@@ -3,8 +3,8 @@
  * Replies are rendered from the same Block Kit the Slack adapter sends; job messages update in place.
  */
 import { createInterface, type Interface } from 'node:readline';
+import type { ChatAdapter } from '../../bot/adapter.js';
 import type { AlertEvent } from '../../bot/alerts/manager.js';
-import type { NotifySink } from '../../bot/notifier.js';
 import type { Pipeline } from '../../bot/pipeline/pipeline.js';
 import { toOpError } from '../../model/errors.js';
 import type { ApprovalNotice, GuestNotice, JobNotice } from '../../store/notify.js';
@@ -31,7 +31,8 @@ export interface TerminalOptions {
 
 const USER_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-export class TerminalChat implements NotifySink {
+export class TerminalChat implements ChatAdapter {
+  readonly name = 'terminal';
   private user: string;
   private readonly screen: Screen;
   private rl: Interface | undefined;
@@ -46,6 +47,11 @@ export class TerminalChat implements NotifySink {
 
   private get channel(): string {
     return this.o.channel ?? 'terminal';
+  }
+
+  /** A line from the program around the chat (not an answer to a command). */
+  say(text: string): void {
+    this.screen.print(text);
   }
 
   /** Runs the prompt until end of input, /quit or Ctrl-C. */
