@@ -1,7 +1,7 @@
 /**
  * The bot's side of the pipeline, shared by every chat adapter and `vpsops exec`: Redis, the
  * fleet store, the host queues, the notify publisher, the access policy, the audit trail, the
- * approval requests and the dispatcher.
+ * approval requests and the request pipeline.
  */
 import type { Redis } from 'ioredis';
 import { catalogue as defaultCatalogue } from '../../jobs/index.js';

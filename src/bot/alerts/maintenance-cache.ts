@@ -1,5 +1,5 @@
 /**
- * Which hosts are in maintenance, as the dispatcher asks on every command: read from Redis at most
+ * Which hosts are in maintenance, as the pipeline asks on every command: read from Redis at most
  * every couple of seconds, so the command path does not pay a round trip for it. A window started
  * on another bot replica is seen within that time.
  */

@@ -1,7 +1,7 @@
 /**
  * The access policy document (config/policy.example.yaml): its roles and what each may run, its
  * schema, its parsed shape and the guest-name globs it scopes grants with. The rules that read it
- * live in core/policy.ts, which re-exports all of this.
+ * live in policy.ts, which re-exports all of this.
  */
 import { z } from 'zod';
 import { OpError } from '../../model/errors.js';
