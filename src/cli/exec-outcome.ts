@@ -65,7 +65,7 @@ const EXIT_OF: Readonly<Record<Exclude<ExecStatus, 'refused'>, ExitName>> = {
   timeout: 'TIMEOUT',
 };
 
-/** The outcome of a command from the dispatcher's reply and, when a job was waited for, its end. */
+/** The outcome of a command from the pipeline's reply and, when a job was waited for, its end. */
 export function execOutcome(reply: Reply, replyText: string, end?: JobEnd): ExecOutcome {
   const status: ExecStatus = !reply.ok
     ? 'refused'

@@ -1,4 +1,4 @@
-/** Small checks the dispatcher runs on each command: people's rate limits and policy decisions. */
+/** Small checks the pipeline runs on each command: policy decisions and what the caller may see. */
 
 import { OpError } from '../../model/errors.js';
 import type { ResolvedTarget } from '../../ops/operation.js';
