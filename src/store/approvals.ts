@@ -65,31 +65,23 @@ export class ApprovalStore {
     private readonly keepMs = 7 * 24 * 3600_000,
   ) {}
 
-  private key(id: string): string {
-    return `${this.keys.prefix}:approval:${id}`;
-  }
-
-  private get pendingKey(): string {
-    return `${this.keys.prefix}:approvals:pending`;
-  }
-
   async create(r: ApprovalRecord): Promise<void> {
     const { request, ...state } = r;
     const ttl = r.expiresAt - r.createdAt + this.keepMs;
     // The request is kept apart, byte for byte: the Lua decisions re-encode only the state.
     await this.redis
       .multi()
-      .set(this.key(r.id), JSON.stringify(state), 'PX', ttl)
-      .set(`${this.key(r.id)}:request`, JSON.stringify(request), 'PX', ttl)
-      .zadd(this.pendingKey, r.expiresAt, r.id)
+      .set(this.keys.approval(r.id), JSON.stringify(state), 'PX', ttl)
+      .set(this.keys.approvalRequest(r.id), JSON.stringify(request), 'PX', ttl)
+      .zadd(this.keys.approvalsPending, r.expiresAt, r.id)
       .exec();
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
     const [[, raw], [, req]] = (await this.redis
       .multi()
-      .get(this.key(id))
-      .get(`${this.key(id)}:request`)
+      .get(this.keys.approval(id))
+      .get(this.keys.approvalRequest(id))
       .exec()) as [[unknown, string | null], [unknown, string | null]];
     return raw && req ? parse(raw, req) : undefined;
   }
@@ -114,7 +106,7 @@ export class ApprovalStore {
 
   /** Ids of requests still pending, soonest to expire first; `dueBy` limits to those expired by then. */
   async pendingIds(dueBy?: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.pendingKey, '-inf', dueBy ?? '+inf');
+    return this.redis.zrangebyscore(this.keys.approvalsPending, '-inf', dueBy ?? '+inf');
   }
 
   private async decide(
@@ -127,15 +119,15 @@ export class ApprovalStore {
     const [verdict, raw] = (await this.redis.eval(
       DECIDE,
       2,
-      this.key(id),
-      this.pendingKey,
+      this.keys.approval(id),
+      this.keys.approvalsPending,
       action,
       user,
       String(now),
       reason,
     )) as [string, string];
     if (verdict === 'missing') return { ok: false, why: 'missing' };
-    const req = await this.redis.get(`${this.key(id)}:request`);
+    const req = await this.redis.get(this.keys.approvalRequest(id));
     if (!req) return { ok: false, why: 'missing' };
     const record = parse(raw, req);
     if (verdict === 'ok') return { ok: true, record };

@@ -44,8 +44,8 @@ export class PeopleLimits {
       res = (await this.redis.eval(
         TAKE,
         2,
-        this.key(kind, 'u', user, slot),
-        this.key(kind, 'c', channel ?? '-', slot),
+        this.keys.rateLimit(kind, 'u', user, slot),
+        this.keys.rateLimit(kind, 'c', channel ?? '-', slot),
         String(window),
         channel ? '1' : '0',
       )) as [number, number];
@@ -56,10 +56,6 @@ export class PeopleLimits {
       });
     }
     this.check(kind, slot, res[0], res[1], channel);
-  }
-
-  private key(kind: LimitKind, who: 'u' | 'c', id: string, slot: number): string {
-    return `${this.keys.prefix}:rl:${kind}:${who}:${id}:${slot}`;
   }
 
   private check(kind: LimitKind, slot: number, userCount: number, chanCount: number, channel?: string): void {

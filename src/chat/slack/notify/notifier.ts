@@ -122,8 +122,6 @@ export class SlackNotifier {
           config: this.o.config,
           fleet: new FleetStore(this.o.redis, this.o.keys),
           store: new AlertStore(this.o.redis, this.o.keys),
-          redis: this.o.redis,
-          keys: this.o.keys,
           now,
         }),
       );

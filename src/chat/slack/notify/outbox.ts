@@ -150,7 +150,7 @@ export class SlackOutbox {
       key,
       this.keys.slackDue('hi'),
       this.keys.slackDue('lo'),
-      `${key}:log`,
+      this.keys.slackLog(m.requestId),
       m.requestId,
       JSON.stringify(m.payload),
       m.final ? '1' : '0',
@@ -166,10 +166,11 @@ export class SlackOutbox {
 
   async getJob(requestId: string): Promise<JobMessage | undefined> {
     const key = this.keys.slackMessage(requestId);
-    const [[, h], [, log]] = (await this.redis.multi().hgetall(key).lrange(`${key}:log`, 0, -1).exec()) as [
-      [unknown, Record<string, string>],
-      [unknown, string[]],
-    ];
+    const [[, h], [, log]] = (await this.redis
+      .multi()
+      .hgetall(key)
+      .lrange(this.keys.slackLog(requestId), 0, -1)
+      .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
     if (!h || Object.keys(h).length === 0) return undefined;
     const m: JobMessage = {
       requestId,
@@ -199,7 +200,7 @@ export class SlackOutbox {
       key,
       this.keys.slackDue('hi'),
       this.keys.slackDue('lo'),
-      `${key}:log`,
+      this.keys.slackLog(requestId),
       requestId,
       String(version),
       String(now),
