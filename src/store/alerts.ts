@@ -3,7 +3,7 @@
  * message per alert, edited only when something it shows changes (a repeat is counted, not
  * shown), a cooldown after a resolve within which a re-raise reopens the same alert, flap
  * detection, silences and maintenance windows. Each decision is one Lua script
- * (decide-script.ts), so two bot replicas raising the same alert at once produce exactly one
+ * (scripts/alert-decide.lua), so two bot replicas raising the same alert at once produce exactly one
  * 'post' and agree on every edit. Time is the caller's (`now` on every method, or the `now`
  * option): nothing here waits.
  */
@@ -22,8 +22,8 @@ import {
   toDecision,
 } from '../model/alert.js';
 import { OpError } from '../model/errors.js';
-import { DECIDE, SET_IF_EXISTS } from './alert-decide.js';
 import type { Keys } from './keys.js';
+import { scripts } from './scripts.js';
 import { SilenceStore } from './silences.js';
 
 /** Options of the store: the rules (see `AlertRules` for defaults), the silences, a clock. */
@@ -115,7 +115,7 @@ export class AlertStore {
 
   /** Where the caller posted the alert's message; false if there is no such alert. */
   async setMessage(fp: string, channel: string, ts: string): Promise<boolean> {
-    return (await this.redis.eval(SET_IF_EXISTS, 1, this.keys.alert(fp), 'channel', channel, 'ts', ts)) === 1;
+    return scripts.alertSetIfExists(this.redis, this.keys.alert(fp), { channel, ts });
   }
 
   async get(fp: string): Promise<AlertState | undefined> {
@@ -167,7 +167,10 @@ export class AlertStore {
     const args = [action, Math.trunc(now), fp, a.severity ?? '', a.json ?? '', a.muted ?? ''];
     args.push(cooldownMs, flapThreshold, flapWindowMs, minUpdateMs, keepMs, a.affected ?? '');
     const k = this.keys;
-    const keys = [k.alert(fp), k.alertHistory(fp), k.alertsOpen, k.alertsFlapping];
-    return (await this.redis.eval(DECIDE, keys.length, ...keys, ...args.map(String))) as ScriptReply;
+    return scripts.alertDecide(
+      this.redis,
+      [k.alert(fp), k.alertHistory(fp), k.alertsOpen, k.alertsFlapping],
+      args,
+    );
   }
 }

@@ -9,16 +9,11 @@ import type { Redis } from 'ioredis';
 import type { Alert, MuteReason } from '../model/alert.js';
 import { OpError } from '../model/errors.js';
 import type { Keys } from './keys.js';
+import { scripts } from './scripts.js';
 
 export type { MaintenanceWindow, Silence, SilenceScope } from '../model/alert.js';
 
 import type { MaintenanceWindow, Silence, SilenceScope } from '../model/alert.js';
-
-// Deletes a hash field only if it still holds the value that was read as expired, so that a
-// window started meanwhile by another replica survives the cleanup.
-const DELETE_IF_SAME = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 0`;
 
 export class SilenceStore {
   constructor(
@@ -104,7 +99,8 @@ export class SilenceStore {
   private async current(raw: string, now: number): Promise<MaintenanceWindow | undefined> {
     const w = JSON.parse(raw) as MaintenanceWindow;
     if (w.until > now) return w;
-    await this.redis.eval(DELETE_IF_SAME, 1, this.keys.maintenance, w.host, raw);
+    // Only if unchanged since read: a window started meanwhile by another replica survives.
+    await scripts.hdelIfSame(this.redis, this.keys.maintenance, w.host, raw);
     return undefined;
   }
 }
