@@ -67,7 +67,8 @@ export class JobStore {
   /** A waiting job's place in its host's line (1 = next), undefined once it left the line. */
   async position(host: string, id: string): Promise<number | undefined> {
     const key = this.keys.hostQueueWait(host);
-    // BullMQ pushes new jobs on the left and takes from the right.
+    // BullMQ pushes new jobs on the left and takes from the right; a BullMQ internal, pinned in
+    // test/integration/bullmq-internals.test.ts.
     const [[, idx], [, len]] = (await this.redis.multi().lpos(key, id).llen(key).exec()) as [
       [unknown, number | null],
       [unknown, number],
