@@ -102,7 +102,7 @@ export class NotifierService {
     try {
       if (!channel || !(await claimDigest(redis, keys, at, now))) return;
       const fleet = new FleetStore(redis, keys);
-      const d = await digestOf({ config, fleet, store: new AlertStore(redis, keys), redis, keys, now });
+      const d = await digestOf({ config, fleet, store: new AlertStore(redis, keys), now });
       await fanOut(this.o.adapters).digest?.(d);
     } catch (err) {
       this.o.log.error({ err }, 'daily digest failed');

@@ -3,7 +3,7 @@
  * message per alert, edited only when something it shows changes (a repeat is counted, not
  * shown), a cooldown after a resolve within which a re-raise reopens the same alert, flap
  * detection, silences and maintenance windows. Each decision is one Lua script
- * (decide-script.ts), so two bot replicas raising the same alert at once produce exactly one
+ * (scripts/alert-decide.lua), so two bot replicas raising the same alert at once produce exactly one
  * 'post' and agree on every edit. Time is the caller's (`now` on every method, or the `now`
  * option): nothing here waits.
  */
@@ -22,8 +22,8 @@ import {
   toDecision,
 } from '../model/alert.js';
 import { OpError } from '../model/errors.js';
-import { DECIDE, SET_IF_EXISTS } from './alert-decide.js';
 import type { Keys } from './keys.js';
+import { scripts } from './scripts.js';
 import { SilenceStore } from './silences.js';
 
 /** Options of the store: the rules (see `AlertRules` for defaults), the silences, a clock. */
@@ -40,8 +40,6 @@ export class AlertStore {
   readonly rules: AlertRules;
   readonly silences: SilenceStore;
   private readonly clock: () => number;
-  private readonly openKey: string;
-  private readonly flappingKey: string;
 
   constructor(
     private readonly redis: Redis,
@@ -52,12 +50,6 @@ export class AlertStore {
     this.rules = checkRules({ ...DEFAULT_RULES, ...rules });
     this.silences = silences ?? new SilenceStore(redis, keys);
     this.clock = now ?? Date.now;
-    this.openKey = `${keys.prefix}:alerts:open`;
-    this.flappingKey = `${keys.prefix}:alerts:flapping`;
-  }
-
-  private key(fp: string): string {
-    return `${this.keys.prefix}:alert:${fp}`;
   }
 
   /**
@@ -91,7 +83,7 @@ export class AlertStore {
    * any more; call it from a periodic scan. Returns what to do for each alert that settled.
    */
   async settle(now = this.clock()): Promise<Settled[]> {
-    const fps = await this.redis.smembers(this.flappingKey);
+    const fps = await this.redis.smembers(this.keys.alertsFlapping);
     const out: Settled[] = [];
     for (const fp of fps) {
       const r = await this.decide('settle', fp, now);
@@ -123,21 +115,37 @@ export class AlertStore {
 
   /** Where the caller posted the alert's message; false if there is no such alert. */
   async setMessage(fp: string, channel: string, ts: string): Promise<boolean> {
-    return (await this.redis.eval(SET_IF_EXISTS, 1, this.key(fp), 'channel', channel, 'ts', ts)) === 1;
+    return scripts.alertSetIfExists(this.redis, this.keys.alert(fp), { channel, ts });
   }
 
   async get(fp: string): Promise<AlertState | undefined> {
     const [[, h], [, history]] = (await this.redis
       .multi()
-      .hgetall(this.key(fp))
-      .lrange(`${this.key(fp)}:history`, 0, -1)
+      .hgetall(this.keys.alert(fp))
+      .lrange(this.keys.alertHistory(fp), 0, -1)
       .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
     return parseState(h, history);
   }
 
+  /** Every alert still kept, open or resolved (resolved ones expire after `keepMs`), in no order. */
+  async kept(): Promise<AlertState[]> {
+    const fps: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.alertPattern, 'COUNT', 500);
+      cursor = next;
+      for (const k of found) {
+        const fp = this.keys.alertFingerprint(k);
+        if (fp !== undefined) fps.push(fp);
+      }
+    } while (cursor !== '0');
+    const states = await Promise.all(fps.map((fp) => this.get(fp)));
+    return states.filter((s): s is AlertState => s !== undefined);
+  }
+
   /** Open alerts (muted and flapping ones included) for `/vps alerts`: critical first, newest first. */
   async open(): Promise<AlertState[]> {
-    const fps = await this.redis.smembers(this.openKey);
+    const fps = await this.redis.smembers(this.keys.alertsOpen);
     const states = await Promise.all(fps.map((fp) => this.get(fp)));
     return states
       .filter((s): s is AlertState => s?.status === 'open')
@@ -158,8 +166,11 @@ export class AlertStore {
     const { cooldownMs, flapThreshold, flapWindowMs, minUpdateMs, keepMs } = this.rules;
     const args = [action, Math.trunc(now), fp, a.severity ?? '', a.json ?? '', a.muted ?? ''];
     args.push(cooldownMs, flapThreshold, flapWindowMs, minUpdateMs, keepMs, a.affected ?? '');
-    const key = this.key(fp);
-    const keys = [key, `${key}:history`, this.openKey, this.flappingKey];
-    return (await this.redis.eval(DECIDE, keys.length, ...keys, ...args.map(String))) as ScriptReply;
+    const k = this.keys;
+    return scripts.alertDecide(
+      this.redis,
+      [k.alert(fp), k.alertHistory(fp), k.alertsOpen, k.alertsFlapping],
+      args,
+    );
   }
 }

@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { JobRequest } from '../model/request.js';
 import type { Keys } from './keys.js';
+import { scripts } from './scripts.js';
 
 export type { ApprovalRecord, ApprovalStatus } from '../model/approval.js';
 export { requestHash } from '../model/approval.js';
@@ -17,46 +18,6 @@ export type DecideResult =
   | { ok: true; record: ApprovalRecord }
   | { ok: false; why: 'missing' | 'self' | 'twice' | 'decided' | 'expired'; record?: ApprovalRecord };
 
-// ARGV: action (approve|deny|expire|fail), user, now, reason. Returns {verdict, json}.
-const DECIDE = `
-local raw = redis.call('GET', KEYS[1])
-if not raw then return {'missing', ''} end
-local r = cjson.decode(raw)
-local now = tonumber(ARGV[3])
-local action = ARGV[1]
-if type(r.approvals) ~= 'table' then r.approvals = {} end
-local function save(verdict)
-  if r.status ~= 'pending' then redis.call('ZREM', KEYS[2], r.id) end
-  local out = cjson.encode(r)
-  redis.call('SET', KEYS[1], out, 'KEEPTTL')
-  return {verdict, out}
-end
-if action == 'fail' then
-  if r.status ~= 'approved' then return {'decided', raw} end
-  r.status = 'failed'
-  r.failure = ARGV[4]
-  return save('ok')
-end
-if r.status ~= 'pending' then return {'decided', raw} end
-if now >= r.expiresAt then
-  r.status = 'expired'
-  local _, out = unpack(save('expired'))
-  return {'expired', out}
-end
-if action == 'expire' then return {'decided', raw} end
-if action == 'deny' then
-  r.status = 'denied'
-  r.denial = { user = ARGV[2], at = now, reason = ARGV[4] }
-  return save('ok')
-end
-if ARGV[2] == r.requester then return {'self', raw} end
-for _, a in ipairs(r.approvals) do
-  if a.user == ARGV[2] then return {'twice', raw} end
-end
-table.insert(r.approvals, { user = ARGV[2], at = now })
-if #r.approvals >= r.quorum then r.status = 'approved' end
-return save('ok')`;
-
 export class ApprovalStore {
   constructor(
     private readonly redis: Redis,
@@ -65,31 +26,23 @@ export class ApprovalStore {
     private readonly keepMs = 7 * 24 * 3600_000,
   ) {}
 
-  private key(id: string): string {
-    return `${this.keys.prefix}:approval:${id}`;
-  }
-
-  private get pendingKey(): string {
-    return `${this.keys.prefix}:approvals:pending`;
-  }
-
   async create(r: ApprovalRecord): Promise<void> {
     const { request, ...state } = r;
     const ttl = r.expiresAt - r.createdAt + this.keepMs;
     // The request is kept apart, byte for byte: the Lua decisions re-encode only the state.
     await this.redis
       .multi()
-      .set(this.key(r.id), JSON.stringify(state), 'PX', ttl)
-      .set(`${this.key(r.id)}:request`, JSON.stringify(request), 'PX', ttl)
-      .zadd(this.pendingKey, r.expiresAt, r.id)
+      .set(this.keys.approval(r.id), JSON.stringify(state), 'PX', ttl)
+      .set(this.keys.approvalRequest(r.id), JSON.stringify(request), 'PX', ttl)
+      .zadd(this.keys.approvalsPending, r.expiresAt, r.id)
       .exec();
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
     const [[, raw], [, req]] = (await this.redis
       .multi()
-      .get(this.key(id))
-      .get(`${this.key(id)}:request`)
+      .get(this.keys.approval(id))
+      .get(this.keys.approvalRequest(id))
       .exec()) as [[unknown, string | null], [unknown, string | null]];
     return raw && req ? parse(raw, req) : undefined;
   }
@@ -114,28 +67,23 @@ export class ApprovalStore {
 
   /** Ids of requests still pending, soonest to expire first; `dueBy` limits to those expired by then. */
   async pendingIds(dueBy?: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.pendingKey, '-inf', dueBy ?? '+inf');
+    return this.redis.zrangebyscore(this.keys.approvalsPending, '-inf', dueBy ?? '+inf');
   }
 
   private async decide(
-    action: string,
+    action: 'approve' | 'deny' | 'expire' | 'fail',
     id: string,
     user: string,
     now: number,
     reason: string,
   ): Promise<DecideResult> {
-    const [verdict, raw] = (await this.redis.eval(
-      DECIDE,
-      2,
-      this.key(id),
-      this.pendingKey,
-      action,
-      user,
-      String(now),
-      reason,
-    )) as [string, string];
+    const [verdict, raw] = await scripts.approvalDecide(
+      this.redis,
+      [this.keys.approval(id), this.keys.approvalsPending],
+      { action, user, now, reason },
+    );
     if (verdict === 'missing') return { ok: false, why: 'missing' };
-    const req = await this.redis.get(`${this.key(id)}:request`);
+    const req = await this.redis.get(this.keys.approvalRequest(id));
     if (!req) return { ok: false, why: 'missing' };
     const record = parse(raw, req);
     if (verdict === 'ok') return { ok: true, record };

@@ -59,15 +59,16 @@ export class JobStore {
    * when someone clicked Retry first), so a double click cannot run a request twice.
    */
   async claimRetry(id: string, newId: string): Promise<string> {
-    const key = `${this.keys.prefix}:retried:${id}`;
+    const key = this.keys.retried(id);
     const set = await this.redis.set(key, newId, 'EX', 30 * 24 * 3600, 'NX');
     return set === 'OK' ? newId : ((await this.redis.get(key)) ?? newId);
   }
 
   /** A waiting job's place in its host's line (1 = next), undefined once it left the line. */
   async position(host: string, id: string): Promise<number | undefined> {
-    const key = `${this.keys.prefix}:${hostQueueName(host)}:wait`;
-    // BullMQ pushes new jobs on the left and takes from the right.
+    const key = this.keys.hostQueueWait(host);
+    // BullMQ pushes new jobs on the left and takes from the right; a BullMQ internal, pinned in
+    // test/integration/bullmq-internals.test.ts.
     const [[, idx], [, len]] = (await this.redis.multi().lpos(key, id).llen(key).exec()) as [
       [unknown, number | null],
       [unknown, number],

@@ -6,9 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+import { scripts } from './scripts.js';
 
 export interface LeaseEvents {
   /** This replica now holds the lease. */
@@ -45,7 +43,7 @@ export class LeaderLease {
     this.busy = this.busy.then(async () => {
       try {
         const ok = this.held
-          ? (await this.redis.eval(RENEW, 1, this.key, this.id, String(this.ttlMs))) === 1
+          ? await scripts.leaseRenew(this.redis, this.key, this.id, this.ttlMs)
           : (await this.redis.set(this.key, this.id, 'PX', this.ttlMs, 'NX')) === 'OK';
         if (ok && !this.held) {
           this.held = true;
@@ -70,7 +68,7 @@ export class LeaderLease {
     if (this.held) {
       this.held = false;
       await this.events.lost();
-      await this.redis.eval(RELEASE, 1, this.key, this.id).catch(() => {});
+      await scripts.leaseRelease(this.redis, this.key, this.id).catch(() => false);
     }
   }
 }

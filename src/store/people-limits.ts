@@ -7,22 +7,11 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../model/errors.js';
 import type { Keys } from './keys.js';
+import { scripts } from './scripts.js';
 
 export type { LimitBucket as LimitKind } from '../ops/operation.js';
 
 import type { LimitBucket as LimitKind } from '../ops/operation.js';
-
-// Counts the command for the person and, when it came from a channel, for the channel. The count
-// comes first on the command's path, so refusals count too.
-const TAKE = `
-local u = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-local c = 0
-if ARGV[2] == '1' then
-  c = redis.call('INCR', KEYS[2])
-  redis.call('PEXPIRE', KEYS[2], ARGV[1])
-end
-return {u, c}`;
 
 export class PeopleLimits {
   constructor(
@@ -41,14 +30,13 @@ export class PeopleLimits {
     const slot = Math.floor(this.now() / window);
     let res: [number, number];
     try {
-      res = (await this.redis.eval(
-        TAKE,
-        2,
-        this.key(kind, 'u', user, slot),
-        this.key(kind, 'c', channel ?? '-', slot),
-        String(window),
-        channel ? '1' : '0',
-      )) as [number, number];
+      // One round trip counts both, and a refused command counts too (scripts/rate-limit-take.lua).
+      res = await scripts.rateLimitTake(
+        this.redis,
+        [this.keys.rateLimit(kind, 'u', user, slot), this.keys.rateLimit(kind, 'c', channel ?? '-', slot)],
+        window,
+        Boolean(channel),
+      );
     } catch (err) {
       throw new OpError('INTERNAL', 'Could not count the command against the rate limits (is Redis up?).', {
         cause: err,
@@ -56,10 +44,6 @@ export class PeopleLimits {
       });
     }
     this.check(kind, slot, res[0], res[1], channel);
-  }
-
-  private key(kind: LimitKind, who: 'u' | 'c', id: string, slot: number): string {
-    return `${this.keys.prefix}:rl:${kind}:${who}:${id}:${slot}`;
   }
 
   private check(kind: LimitKind, slot: number, userCount: number, chanCount: number, channel?: string): void {

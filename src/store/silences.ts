@@ -9,30 +9,17 @@ import type { Redis } from 'ioredis';
 import type { Alert, MuteReason } from '../model/alert.js';
 import { OpError } from '../model/errors.js';
 import type { Keys } from './keys.js';
+import { scripts } from './scripts.js';
 
 export type { MaintenanceWindow, Silence, SilenceScope } from '../model/alert.js';
 
 import type { MaintenanceWindow, Silence, SilenceScope } from '../model/alert.js';
-
-// Deletes a hash field only if it still holds the value that was read as expired, so that a
-// window started meanwhile by another replica survives the cleanup.
-const DELETE_IF_SAME = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 0`;
 
 export class SilenceStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {}
-
-  private get silencesKey(): string {
-    return `${this.keys.prefix}:alerts:silences`;
-  }
-
-  private get maintenanceKey(): string {
-    return `${this.keys.prefix}:alerts:maintenance`;
-  }
 
   /** Starts a silence; throws BAD_INPUT when its scope is empty or it would end by `now`. */
   async silence(
@@ -43,23 +30,23 @@ export class SilenceStore {
     if (!target) throw new OpError('BAD_INPUT', 'A silence needs a fingerprint or a host.');
     checkUntil(s.until, now);
     const silence: Silence = { id: randomBytes(6).toString('hex'), ...s, createdAt: now };
-    await this.redis.hset(this.silencesKey, silence.id, JSON.stringify(silence));
+    await this.redis.hset(this.keys.silences, silence.id, JSON.stringify(silence));
     return silence;
   }
 
   /** Ends a silence early; false if there was none with that id. */
   async unsilence(id: string): Promise<boolean> {
-    return (await this.redis.hdel(this.silencesKey, id)) === 1;
+    return (await this.redis.hdel(this.keys.silences, id)) === 1;
   }
 
   /** Silences in force at `now`, soonest to end first; expired ones are deleted. */
   async list(now = Date.now()): Promise<Silence[]> {
-    const all = Object.values(await this.redis.hgetall(this.silencesKey)).map(
+    const all = Object.values(await this.redis.hgetall(this.keys.silences)).map(
       (raw) => JSON.parse(raw) as Silence,
     );
     const expired = all.filter((s) => s.until <= now).map((s) => s.id);
     // An id is never reused, so deleting an expired one cannot remove a newer silence.
-    if (expired.length) await this.redis.hdel(this.silencesKey, ...expired);
+    if (expired.length) await this.redis.hdel(this.keys.silences, ...expired);
     return all.filter((s) => s.until > now).sort((a, b) => a.until - b.until);
   }
 
@@ -77,24 +64,24 @@ export class SilenceStore {
     if (!host) throw new OpError('BAD_INPUT', 'A maintenance window needs a host.');
     checkUntil(w.until, now);
     const window: MaintenanceWindow = { host, ...w, startedAt: now };
-    await this.redis.hset(this.maintenanceKey, host, JSON.stringify(window));
+    await this.redis.hset(this.keys.maintenance, host, JSON.stringify(window));
     return window;
   }
 
   /** Ends the host's window early; false if it had none. */
   async endMaintenance(host: string): Promise<boolean> {
-    return (await this.redis.hdel(this.maintenanceKey, host)) === 1;
+    return (await this.redis.hdel(this.keys.maintenance, host)) === 1;
   }
 
   /** The host's window in force at `now`, if any. */
   async maintenance(host: string, now = Date.now()): Promise<MaintenanceWindow | undefined> {
-    const raw = await this.redis.hget(this.maintenanceKey, host);
+    const raw = await this.redis.hget(this.keys.maintenance, host);
     return raw ? this.current(raw, now) : undefined;
   }
 
   /** Every window in force at `now`, soonest to end first. */
   async allMaintenance(now = Date.now()): Promise<MaintenanceWindow[]> {
-    const raws = Object.values(await this.redis.hgetall(this.maintenanceKey));
+    const raws = Object.values(await this.redis.hgetall(this.keys.maintenance));
     const windows = await Promise.all(raws.map((raw) => this.current(raw, now)));
     return windows.filter((w): w is MaintenanceWindow => w !== undefined).sort((a, b) => a.until - b.until);
   }
@@ -112,7 +99,8 @@ export class SilenceStore {
   private async current(raw: string, now: number): Promise<MaintenanceWindow | undefined> {
     const w = JSON.parse(raw) as MaintenanceWindow;
     if (w.until > now) return w;
-    await this.redis.eval(DELETE_IF_SAME, 1, this.maintenanceKey, w.host, raw);
+    // Only if unchanged since read: a window started meanwhile by another replica survives.
+    await scripts.hdelIfSame(this.redis, this.keys.maintenance, w.host, raw);
     return undefined;
   }
 }

@@ -193,8 +193,6 @@ describe('alerts', () => {
           config: p.config,
           fleet: p.core.fleet,
           store: p.core.alerts,
-          redis: p.core.redis,
-          keys: p.core.keys,
           now: Date.now(),
         }),
       ),

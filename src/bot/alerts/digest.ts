@@ -27,8 +27,6 @@ export async function digestOf(o: {
   config: Config;
   fleet: FleetStore;
   store: AlertStore;
-  redis: Redis;
-  keys: Keys;
   now: number;
 }): Promise<Digest> {
   const views = await o.fleet.hosts(Object.keys(o.config.hosts));
@@ -46,7 +44,7 @@ export async function digestOf(o: {
         })
       : [],
   }));
-  const recent = (await allAlerts(o)).filter((a) => a.lastAt >= o.now - DAY);
+  const recent = (await o.store.kept()).filter((a) => a.lastAt >= o.now - DAY);
   return {
     now: o.now,
     hosts,
@@ -55,26 +53,12 @@ export async function digestOf(o: {
   };
 }
 
-/** Every alert the store still keeps (resolved ones are kept a week). */
-async function allAlerts(o: { redis: Redis; keys: Keys; store: AlertStore }): Promise<AlertState[]> {
-  const prefix = `${o.keys.prefix}:alert:`;
-  const fps: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await o.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    for (const k of keys) if (!k.endsWith(':history')) fps.push(k.slice(prefix.length));
-  } while (cursor !== '0');
-  const states = await Promise.all(fps.map((fp) => o.store.get(fp)));
-  return states.filter((s): s is AlertState => s !== undefined);
-}
-
 /** Whether the digest of the day containing `now` is due and not sent yet; claims it if so. */
 export async function claimDigest(redis: Redis, keys: Keys, at: string, now: number): Promise<boolean> {
   const [h, m] = at.split(':').map(Number) as [number, number];
   const d = new Date(now);
   const due = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), h, m);
   if (now < due) return false;
-  const key = `${keys.prefix}:digest:${d.toISOString().slice(0, 10)}`;
+  const key = keys.digest(d.toISOString().slice(0, 10));
   return (await redis.set(key, String(now), 'PX', 2 * DAY, 'NX')) === 'OK';
 }

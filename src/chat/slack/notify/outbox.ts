@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../../store/keys.js';
+import { jobMessageWritten, updateJobMessage } from '../../../store/outbox.js';
 import type { Block } from '../../view/blocks.js';
 
 /** Text (fallback and notifications) and blocks of a Slack message. */
@@ -56,52 +57,6 @@ export interface JobMessage {
 const TTL_MS = 2 * 24 * 3600_000;
 const ONE_SHOT_TTL_MS = 3600_000;
 
-// Applies a new state of a job's message and schedules it: a message not yet posted and an outcome
-// go to `hi`; progress goes to `lo`, no sooner than one update interval after the last write.
-const UPDATE_JOB = `
-if redis.call('HGET', KEYS[1], 'dead') == '1' then return 0 end
--- A late progress notice (a redelivered one after a bot died) must not undo the outcome.
-if redis.call('HGET', KEYS[1], 'final') == '1' and ARGV[3] ~= '1' then return 0 end
-redis.call('HSET', KEYS[1], 'payload', ARGV[2])
-local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
-if ARGV[6] ~= '' then redis.call('HSETNX', KEYS[1], 'channel', ARGV[6]) end
-if ARGV[7] ~= '' then redis.call('HSETNX', KEYS[1], 'user', ARGV[7]) end
-if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'final', '1') end
-if ARGV[8] ~= '' then
-  redis.call('RPUSH', KEYS[4], ARGV[8])
-  redis.call('PEXPIRE', KEYS[4], ARGV[9])
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[9])
-local last = tonumber(redis.call('HGET', KEYS[1], 'lastWriteAt') or '0')
-local due = math.max(tonumber(ARGV[4]), last + tonumber(ARGV[5]))
-local member = 'job:' .. ARGV[1]
-local final = redis.call('HGET', KEYS[1], 'final') == '1'
-if final or redis.call('HEXISTS', KEYS[1], 'ts') == 0 then
-  redis.call('ZREM', KEYS[3], member)
-  redis.call('ZADD', KEYS[2], 'LT', due, member)
-elseif not redis.call('ZSCORE', KEYS[2], member) then
-  redis.call('ZADD', KEYS[3], 'NX', due, member)
-end
-return v`;
-
-// Records a successful write of `version` and schedules whatever is left: a newer state (after the
-// update interval), or the thread log of a finished job.
-const WRITTEN = `
-redis.call('HSET', KEYS[1], 'flushed', ARGV[2], 'lastWriteAt', ARGV[3])
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'ts', ARGV[5]) end
-local member = 'job:' .. ARGV[1]
-redis.call('ZREM', KEYS[2], member)
-redis.call('ZREM', KEYS[3], member)
-local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-local final = redis.call('HGET', KEYS[1], 'final') == '1'
-if v > tonumber(ARGV[2]) then
-  local key = final and KEYS[2] or KEYS[3]
-  redis.call('ZADD', key, tonumber(ARGV[3]) + tonumber(ARGV[4]), member)
-elseif final and redis.call('HGET', KEYS[1], 'threadPosted') ~= '1' and redis.call('LLEN', KEYS[4]) > 0 then
-  redis.call('ZADD', KEYS[2], ARGV[3], member)
-end
-return v`;
-
 export class SlackOutbox {
   constructor(
     private readonly redis: Redis,
@@ -143,33 +98,26 @@ export class SlackOutbox {
     logLine?: string;
     now?: number;
   }): Promise<number> {
-    const key = this.keys.slackMessage(m.requestId);
-    const v = await this.redis.eval(
-      UPDATE_JOB,
-      4,
-      key,
-      this.keys.slackDue('hi'),
-      this.keys.slackDue('lo'),
-      `${key}:log`,
-      m.requestId,
-      JSON.stringify(m.payload),
-      m.final ? '1' : '0',
-      String(m.now ?? Date.now()),
-      String(this.updateIntervalMs),
-      m.channel ?? '',
-      m.user ?? '',
-      m.logLine ?? '',
-      String(TTL_MS),
-    );
-    return Number(v);
+    return updateJobMessage(this.redis, this.keys, {
+      requestId: m.requestId,
+      payload: JSON.stringify(m.payload),
+      final: m.final,
+      now: m.now ?? Date.now(),
+      intervalMs: this.updateIntervalMs,
+      ttlMs: TTL_MS,
+      channel: m.channel,
+      user: m.user,
+      logLine: m.logLine,
+    });
   }
 
   async getJob(requestId: string): Promise<JobMessage | undefined> {
     const key = this.keys.slackMessage(requestId);
-    const [[, h], [, log]] = (await this.redis.multi().hgetall(key).lrange(`${key}:log`, 0, -1).exec()) as [
-      [unknown, Record<string, string>],
-      [unknown, string[]],
-    ];
+    const [[, h], [, log]] = (await this.redis
+      .multi()
+      .hgetall(key)
+      .lrange(this.keys.slackLog(requestId), 0, -1)
+      .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
     if (!h || Object.keys(h).length === 0) return undefined;
     const m: JobMessage = {
       requestId,
@@ -192,20 +140,13 @@ export class SlackOutbox {
 
   /** Slack now shows `version` (posted as `ts` the first time). */
   async written(requestId: string, version: number, ts?: string, now = Date.now()): Promise<void> {
-    const key = this.keys.slackMessage(requestId);
-    await this.redis.eval(
-      WRITTEN,
-      4,
-      key,
-      this.keys.slackDue('hi'),
-      this.keys.slackDue('lo'),
-      `${key}:log`,
+    await jobMessageWritten(this.redis, this.keys, {
       requestId,
-      String(version),
-      String(now),
-      String(this.updateIntervalMs),
-      ts ?? '',
-    );
+      version,
+      now,
+      intervalMs: this.updateIntervalMs,
+      ts,
+    });
   }
 
   async threadPosted(requestId: string): Promise<void> {

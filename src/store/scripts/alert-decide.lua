@@ -1,25 +1,38 @@
-/**
- * The alert store's decision script: every raise, resolve, settle, ack and re-mute of one alert is
- * this one Lua script, so two bot replicas never disagree on what reaches chat.
- *
- * The message of an alert shows a few things a person acts on: whether it is open, its severity,
- * whether it is muted, flapping or acknowledged, and the guests it lists. The script keeps these
- * as the alert's "material" state and, in `shown`, the material state its message shows now. A
- * raise that leaves them as shown is a repeat: it is counted (`count`, `lastAt`) and answered
- * 'suppress' / 'unchanged', with no edit and nothing printed. Counters, times and ratios are left
- * out of it on purpose: they change at every check (1.88x → 1.90x is not news).
- */
+--[[
+  Decides every raise, resolve, settle, ack and re-mute of one alert, atomically, so two bot
+  replicas never disagree on what reaches chat.
 
-/**
- * KEYS: state hash, history list, open set, flapping set.
- * ARGV: action (raise|resolve|settle|ack|mute), now, fingerprint, severity (raise) or user (ack),
- * alert JSON (raise), mute reason or '' (raise, mute), cooldownMs, flapThreshold, flapWindowMs,
- * minUpdateMs, keepMs, affected guests (raise: sorted and comma-separated, or '').
- * Returns {'none'} or {verdict, why, flags, state hash, history}. Flags name what changed since
- * the message was last shown: reopened, escalated, deescalated, muted, unmuted, acked, affected,
- * flap-started, flap-ended.
- */
-export const DECIDE = `
+  The message of an alert shows a few things a person acts on: whether it is open, its severity,
+  whether it is muted, flapping or acknowledged, and the guests it lists. The script keeps these as
+  the alert's "material" state and, in `shown`, the material state its message shows now. A raise
+  that leaves them as shown is a repeat: it is counted (`count`, `lastAt`) and answered
+  'suppress' / 'unchanged', with no edit and nothing printed. Counters, times and ratios are left
+  out of it on purpose: they change at every check (1.88x -> 1.90x is not news).
+
+  Input:
+    KEYS[1] the alert's state hash (Keys.alert)
+    KEYS[2] its history list (Keys.alertHistory)
+    KEYS[3] the open set (Keys.alertsOpen)
+    KEYS[4] the flapping set (Keys.alertsFlapping)
+
+    ARGV[1]  action: raise | resolve | settle | ack | mute
+    ARGV[2]  now, epoch ms
+    ARGV[3]  fingerprint
+    ARGV[4]  severity (raise) or user (ack)
+    ARGV[5]  alert JSON (raise)
+    ARGV[6]  mute reason or '' (raise, mute)
+    ARGV[7]  cooldownMs
+    ARGV[8]  flapThreshold
+    ARGV[9]  flapWindowMs
+    ARGV[10] minUpdateMs
+    ARGV[11] keepMs
+    ARGV[12] affected guests (raise: sorted and comma-separated, or '')
+
+  Output:
+    {'none'} or {verdict, why, flags, state hash as a flat list, history}. Flags name what changed
+    since the message was last shown: reopened, escalated, deescalated, muted, unmuted, acked,
+    affected, flap-started, flap-ended.
+]]
 local st, hist, openSet, flapSet = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local action, now, fp = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local cooldown, flapMax, window = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -51,7 +64,7 @@ local function slots(m)
   for v in string.gmatch(m .. '|', '([^|]*)|') do out[SLOTS[i]] = v; i = i + 1 end
   return out
 end
--- \`flags\` plus whatever else changed since the message was shown.
+-- `flags` plus whatever else changed since the message was shown.
 local function changes(flags)
   local is = slots(material())
   local was = slots(s.shown or material())
@@ -98,7 +111,7 @@ local function resolveNow(flags)
   return reply('resolve', '', flags)
 end
 -- The open alert: posted when new, edited when what its message shows changed, else quiet
--- ('unchanged', or \`quiet\` such as 'flapping'). While muted, only the muting itself is shown,
+-- ('unchanged', or `quiet` such as 'flapping'). While muted, only the muting itself is shown,
 -- and only on a message that shows the alert open: a muted alert coming back stays out of chat.
 -- Changes other than escalations, reopenings and flapping wait out minUpdate.
 local function announce(flags, quiet)
@@ -185,10 +198,4 @@ if not stable() then return {'none'} end
 endFlap()
 if s.observed == 'resolved' then return resolveNow('flap-ended') end
 if s.muted then return reply('suppress', s.muted, 'flap-ended') end
-return reply('update', '', 'flap-ended')`;
-
-/** Sets fields of an alert that exists; 0 when it does not. KEYS: state hash. ARGV: field, value, … */
-export const SET_IF_EXISTS = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1`;
+return reply('update', '', 'flap-ended')
