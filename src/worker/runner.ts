@@ -6,6 +6,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from '../log.js';
 import type { AuditSink } from '../model/audit.js';
 import { OpError, toOpError } from '../model/errors.js';
+import { encodeFailure } from '../model/failure.js';
 import type { Hypervisor } from '../model/hypervisor.js';
 import type { JobRequest, SignedJob } from '../model/request.js';
 import { verify } from '../model/signing.js';
@@ -63,9 +64,7 @@ export class JobRunner {
     const notice = (phase: JobPhase, extra: Partial<JobNotice> = {}) => this.publish(request, phase, extra);
     if (this.d.cancelledEarly(request.id)) {
       await notice('cancelled', { step: 'cancelled before it started' });
-      throw new UnrecoverableError(
-        JSON.stringify(new OpError('CANCELLED', 'The job was cancelled.').toJSON()),
-      );
+      throw new UnrecoverableError(encodeFailure(new OpError('CANCELLED', 'The job was cancelled.')));
     }
     const lockKey = request.target.guestId ?? request.target.word ?? `host:${op.name}`;
     const [releaseGuest, releaseSlot] = await this.waitForTurn(lockKey, jobSignal, notice);
@@ -176,16 +175,14 @@ export class JobRunner {
       const by = typeof signal.reason === 'string' ? signal.reason : 'a cancel request';
       const e = new OpError('CANCELLED', `The operation was cancelled before it started (${by}).`);
       await notice('cancelled', { step: `${by} before it started`, error: e.toJSON() });
-      throw new UnrecoverableError(JSON.stringify(e.toJSON()));
+      throw new UnrecoverableError(encodeFailure(e));
     }
   }
 
   /** Refuses a job for good and logs it as a security event. */
   private refuse(job: Job<SignedJob>, why: string): never {
     this.d.log.warn({ security: true, jobId: job.id, host: this.d.host, why }, 'refused job');
-    throw new UnrecoverableError(
-      JSON.stringify(new OpError('SIGNATURE', `The job was refused: ${why}.`).toJSON()),
-    );
+    throw new UnrecoverableError(encodeFailure(new OpError('SIGNATURE', `The job was refused: ${why}.`)));
   }
 
   /** Refuses unsigned, altered, misrouted or unknown jobs; logs them as security events. */
@@ -242,7 +239,7 @@ export class JobRunner {
       attempt: job.attemptsMade + 1,
       ...(phase === 'cancelled' ? { step: e.userMessage } : {}),
     });
-    const message = JSON.stringify(e.toJSON());
+    const message = encodeFailure(e);
     return retry ? new Error(message) : new UnrecoverableError(message);
   }
 
