@@ -40,7 +40,10 @@ export function failurePhase(
   return { phase: retry ? 'retrying' : e.code === 'CANCELLED' ? 'cancelled' : 'failed', retry };
 }
 
-/** The done notice; a job whose done notice cannot be sent is reported as failed, as before. */
+/**
+ * The done notice. When it cannot be sent the job is reported as failed instead: BullMQ must not
+ * record a success the chat never heard of.
+ */
 async function announceDone(run: JobRun, o: Outcome & { ok: true }): Promise<Outcome> {
   try {
     await run.announce('done', { pct: 100, result: o.result, startedAt: o.startedAt });
