@@ -5,6 +5,7 @@
  */
 import { Worker } from 'bullmq';
 import type { Logger } from '../log.js';
+import { readFailure } from '../model/failure.js';
 import { isFinal, type JobView } from '../model/job-view.js';
 import { targetLabel } from '../model/request.js';
 import type { OperationDef } from '../ops/operation.js';
@@ -76,7 +77,8 @@ export class Notifier {
     this.worker.on('error', (err) => this.o.log.error({ err }, 'notifier queue error'));
   }
 
-  async handle(n: Notice): Promise<void> {
+  async handle(notice: Notice): Promise<void> {
+    const n = notice.kind === 'job' ? withReadError(notice) : notice;
     if (n.kind === 'guest') {
       await (this.o.alerts ? this.o.alerts.onGuest(n) : this.o.sink.guest(n));
       return;
@@ -106,4 +108,9 @@ export class Notifier {
     // BullMQ does not close a connection it was handed.
     await this.connection?.quit().catch(() => {});
   }
+}
+
+/** A job notice whose error, which crossed the queue, is read through the one failure codec. */
+function withReadError(n: JobNotice): JobNotice {
+  return n.error === undefined ? n : { ...n, error: readFailure(n.error) };
 }

@@ -9,7 +9,7 @@ import { createBotCore } from '../bot/core.js';
 import { type JobView, jobBlocks } from '../chat/view/job-message.js';
 import { replyBlocks } from '../chat/view/reply.js';
 import { renderBlocks } from '../chat/view/text.js';
-import { isErrorCode, type SerializedError } from '../model/errors.js';
+import { decodeFailure } from '../model/failure.js';
 import { targetLabel } from '../model/request.js';
 import { checkJobKey } from '../model/signing.js';
 import { parseDuration } from '../model/units.js';
@@ -92,7 +92,8 @@ async function waitForEnd(core: Core, id: string, host: string, timeoutMs: numbe
     });
     const finished = job.waitUntilFinished(events).then(
       (result: RunResult) => ({ result }),
-      (err: Error) => ({ error: parseReason(err.message) }),
+      // BullMQ hands back the failed reason as the error's message; the codec reads it.
+      (err: Error) => ({ error: decodeFailure(err.message) }),
     );
     const end = await Promise.race([finished, timedOut]);
     clearTimeout(timer);
@@ -112,15 +113,4 @@ async function waitForEnd(core: Core, id: string, host: string, timeoutMs: numbe
   } finally {
     await events.close();
   }
-}
-
-/** Failed jobs carry the serialized OpError as their reason. */
-function parseReason(reason: string): SerializedError {
-  try {
-    const e = JSON.parse(reason) as SerializedError;
-    if (isErrorCode(e.code)) return e;
-  } catch {
-    // a reason that is not ours
-  }
-  return { code: 'INTERNAL', message: reason, retryable: false };
 }

@@ -6,6 +6,7 @@ import { type Job, type JobType, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../model/errors.js';
+import { decodeFailure } from '../model/failure.js';
 import type { SignedJob } from '../model/request.js';
 import type { JobRow, JobState } from '../model/view.js';
 import type { OperationDef } from '../ops/operation.js';
@@ -156,7 +157,8 @@ export class JobStore {
   async rows(opts: { hosts: string[]; limit: number; states?: JobState[] }): Promise<JobRow[]> {
     return (await this.recent(opts)).map(({ job, state, host }) => {
       const r = job.data.request;
-      const reason = state === 'failed' && job.failedReason ? failureMessage(job.failedReason) : undefined;
+      const reason =
+        state === 'failed' && job.failedReason ? decodeFailure(job.failedReason).message : undefined;
       return {
         id: String(job.id),
         op: r.op,
@@ -172,14 +174,5 @@ export class JobStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
-  }
-}
-
-/** Failed jobs store the serialized OpError as their reason; its sentence, or the reason as it is. */
-function failureMessage(reason: string): string {
-  try {
-    return (JSON.parse(reason) as { message?: string }).message ?? reason;
-  } catch {
-    return reason;
   }
 }
