@@ -6,12 +6,21 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { OpError } from '../model/errors.js';
+import { auditWriteError } from './audit.js';
 import type { Keys } from './keys.js';
 import { scripts } from './scripts.js';
 
 export type { LimitBucket as LimitKind } from '../ops/operation.js';
 
 import type { LimitBucket as LimitKind } from '../ops/operation.js';
+
+/** A command as it was counted: which bucket, whose, in which window. */
+export interface Ticket {
+  kind: LimitKind;
+  user: string;
+  channel?: string;
+  slot: number;
+}
 
 export class PeopleLimits {
   constructor(
@@ -21,29 +30,38 @@ export class PeopleLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Which counters a command goes to: its bucket, its person and channel, the current window. */
+  ticket(kind: LimitKind, user: string, channel: string | undefined): Ticket {
+    const slot = Math.floor(this.now() / this.cfg[kind].window);
+    return { kind, user, slot, ...(channel ? { channel } : {}) };
+  }
+
   /**
-   * Counts one command against the person's and the channel's limit for its bucket. Throws
-   * RATE_LIMITED when either is over, and a clear sentence when Redis cannot count.
+   * Counts the command and appends its audit entry (`fields`, as AuditLog writes them) if its person
+   * and channel are within their limits, in one round trip. Throws RATE_LIMITED (nothing appended)
+   * or the audit sentence when Redis fails.
    */
-  async take(kind: LimitKind, user: string, channel: string | undefined): Promise<void> {
-    const { window } = this.cfg[kind];
-    const slot = Math.floor(this.now() / window);
-    let res: [number, number];
+  async appendWithin(t: Ticket, fields: string[]): Promise<void> {
+    const { perUser, perChannel, window } = this.cfg[t.kind];
+    let res: [number, number, number];
     try {
-      // One round trip counts both, and a refused command counts too (scripts/rate-limit-take.lua).
-      res = await scripts.rateLimitTake(
+      res = await scripts.rateLimitAudit(
         this.redis,
-        [this.keys.rateLimit(kind, 'u', user, slot), this.keys.rateLimit(kind, 'c', channel ?? '-', slot)],
-        window,
-        Boolean(channel),
+        [...this.counters(t), this.keys.audit],
+        { perUser, perChannel, window, countChannel: t.channel !== undefined },
+        fields,
       );
     } catch (err) {
-      throw new OpError('INTERNAL', 'Could not count the command against the rate limits (is Redis up?).', {
-        cause: err,
-        retryable: true,
-      });
+      throw auditWriteError(err);
     }
-    this.check(kind, slot, res[0], res[1], channel);
+    this.check(t.kind, t.slot, res[1], res[2], t.channel);
+  }
+
+  private counters(t: Ticket): [string, string] {
+    return [
+      this.keys.rateLimit(t.kind, 'u', t.user, t.slot),
+      this.keys.rateLimit(t.kind, 'c', t.channel ?? '-', t.slot),
+    ];
   }
 
   private check(kind: LimitKind, slot: number, userCount: number, chanCount: number, channel?: string): void {

@@ -15,7 +15,7 @@ export const SCRIPTS = {
   alertSetIfExists: { file: 'alert-set-if-exists.lua', keys: 1 },
   approvalDecide: { file: 'approval-decide.lua', keys: 2 },
   hdelIfSame: { file: 'hdel-if-same.lua', keys: 1 },
-  rateLimitTake: { file: 'rate-limit-take.lua', keys: 2 },
+  rateLimitAudit: { file: 'rate-limit-audit.lua', keys: 3 },
   leaseRenew: { file: 'lease-renew.lua', keys: 1 },
   leaseRelease: { file: 'lease-release.lua', keys: 1 },
   outboxUpdateJob: { file: 'outbox-update-job.lua', keys: 4 },
@@ -119,16 +119,21 @@ export const scripts = {
     return (await run(redis, 'hdelIfSame', [key], [field, value])) === 1;
   },
 
-  /** rate-limit-take.lua: [person's count, channel's count (0 when `countChannel` is false)]. */
-  rateLimitTake(
+  /** rate-limit-audit.lua: counts the command; [appended 1 or 0, person's count, channel's count]. */
+  rateLimitAudit(
     redis: Redis,
-    keys: readonly [user: string, channel: string],
-    windowMs: number,
-    countChannel: boolean,
-  ): Promise<[number, number]> {
-    return run(redis, 'rateLimitTake', keys, [windowMs, countChannel ? '1' : '0']) as Promise<
-      [number, number]
-    >;
+    keys: readonly [user: string, channel: string, audit: string],
+    limits: { perUser: number; perChannel: number; countChannel: boolean; window: number },
+    fields: readonly string[],
+  ): Promise<[number, number, number]> {
+    const argv = [
+      limits.perUser,
+      limits.perChannel,
+      limits.countChannel ? '1' : '0',
+      limits.window,
+      ...fields,
+    ];
+    return run(redis, 'rateLimitAudit', keys, argv) as Promise<[number, number, number]>;
   },
 
   /** lease-renew.lua: true when `id` still held the lease and it now lives `ttlMs` more. */

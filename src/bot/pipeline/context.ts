@@ -13,7 +13,7 @@ import type { BotServices, OperationDef } from '../../ops/operation.js';
 import type { FleetStore } from '../../store/fleet.js';
 import type { InventorySource } from '../../store/inventory-cache.js';
 import type { JobStore } from '../../store/jobs.js';
-import type { PeopleLimits } from '../../store/people-limits.js';
+import type { PeopleLimits, Ticket } from '../../store/people-limits.js';
 import type { MaintenanceCache } from '../alerts/maintenance-cache.js';
 import type { ApprovalFlow } from '../approvals.js';
 import type { AccessPolicy, Subject } from '../policy/policy.js';
@@ -42,6 +42,8 @@ export interface Entry {
 export interface RequestContext {
   entry: Entry;
   who: Subject;
+  /** Which rate limit the command counts against (limit); the audit stage counts it there. */
+  ticket?: Ticket;
   /** The parsed command (parse). */
   cmd?: ParsedCommand;
   /** The target as resolved within what the caller may see (resolve). */

@@ -85,14 +85,19 @@ export class Pipeline {
     return this.run(entry);
   }
 
-  /** A refusal is audited too; if even that fails, say so instead. */
+  /**
+   * A refusal is audited too, held to the rate limit like any command: over it, the answer is
+   * "slow down" whatever else was wrong. If even the audit fails, say so instead.
+   */
   private async refused(ctx: RequestContext, e: OpError): Promise<Reply> {
     try {
       await auditRefusal(ctx, this.d, e);
+      return refusal(e);
     } catch (err) {
-      return refusal(toOpError(err));
+      const next = toOpError(err);
+      if (next.code !== 'RATE_LIMITED' || e.code === 'RATE_LIMITED') return refusal(next);
+      return this.refused(ctx, next);
     }
-    return refusal(e);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CommandEntry } from '../../../model/audit.js';
 import type { OpError } from '../../../model/errors.js';
+import { auditFields } from '../../../store/audit.js';
 import type { PipelineDeps, RequestContext, Stage } from '../context.js';
 
 const OUTCOME = { answer: 'answered', run: 'queued', approve: 'approval-requested' } as const;
@@ -27,7 +28,7 @@ async function write(
   e?: OpError,
 ): Promise<void> {
   const { entry } = ctx;
-  await d.audit.append({
+  const record = {
     type: 'command',
     at: d.now(),
     user: entry.user,
@@ -37,5 +38,9 @@ async function write(
     ...(entry.channel ? { channel: entry.channel } : {}),
     ...ctx.audit,
     ...(e ? { reason: e.userMessage, code: e.code } : {}),
-  } as CommandEntry);
+  } as CommandEntry;
+  // Counted and held to the rate limit in the same round trip; a rate-limited command's own entry is not.
+  if (ctx.ticket && d.limits && outcome !== 'rate-limited')
+    return d.limits.appendWithin(ctx.ticket, auditFields(record));
+  await d.audit.append(record);
 }

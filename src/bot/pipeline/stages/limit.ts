@@ -1,7 +1,9 @@
 /**
- * The first stage: every command counts against its person's and its channel's rate limit before
- * anything else is done with it, refusals included. A retry of a delivery (same request id) or an
- * approved request becoming a job counts nothing: the command that started it already did.
+ * The first stage: which rate limit a command counts against (its verb's bucket, its person, its
+ * channel). Every command, refused or not, ends with its audit entry, and that one round trip
+ * counts it and holds it to the limit before anything of it is written (stages/audit.ts): a
+ * separate count first would cost every command a second round trip. An approved request
+ * becoming a job counts nothing: the approve command that completed it did.
  */
 import type { Stage } from '../context.js';
 
@@ -16,8 +18,8 @@ function bucketOf(text: string, catalogue: Parameters<Stage>[1]['catalogue']) {
   return catalogue.get(verb)?.limit ?? 'commands';
 }
 
-export const limit: Stage = async (ctx, d) => {
+export const limit: Stage = (ctx, d) => {
   if (!d.limits || ctx.entry.approved) return;
   const bucket = ctx.entry.parsed?.op.limit ?? bucketOf(ctx.entry.text, d.catalogue);
-  await d.limits.take(bucket, ctx.entry.user, ctx.entry.channel);
+  ctx.ticket = d.limits.ticket(bucket, ctx.entry.user, ctx.entry.channel);
 };

@@ -54,9 +54,9 @@ async function parsedOn(text: string, user = 'ann'): Promise<RequestContext> {
 }
 
 describe('limit', () => {
-  it('counts every command in its verb’s bucket before it is parsed, refusals included', async () => {
+  it('puts every command in its verb’s bucket before it is parsed, unknown verbs included', async () => {
     const taken: string[] = [];
-    const limits = { take: async (bucket: string) => void taken.push(bucket) };
+    const limits = { ticket: (bucket: string) => taken.push(bucket) };
     const d = deps({ limits: limits as never });
     await limit(ctx('list'), d);
     await limit(ctx('start web-1'), d);
