@@ -12,6 +12,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY jobs ./jobs
 COPY bench ./bench
+COPY testkit ./testkit
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim

@@ -8,7 +8,7 @@ import { catalogue } from '../jobs/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log.js';
 import { startWorker } from '../src/worker/index.js';
-import { MemoryDriver } from './memory-driver.js';
+import { MemoryDriver } from '../testkit/memory-driver.js';
 
 const [mode, url, key] = process.argv.slice(2) as [string, string, string];
 const redis = new Redis(url);

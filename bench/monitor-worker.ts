@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { startRedis } from '../src/cli/demo/redis-server.js';
 import { loadConfig, packageRoot } from '../src/config/load.js';
-import { startRedis } from '../src/dev/redis-server.js';
 import { spawnDaemon } from '../src/drivers/exec.js';
-import type { SimHost } from '../src/drivers/openvz/simulator/index.js';
-import type { Inventory } from '../src/queue/fleet.js';
-import { Keys } from '../src/queue/keys.js';
+import type { SimHost } from '../src/sim/openvz/index.js';
+import type { Inventory } from '../src/store/fleet.js';
+import { Keys } from '../src/store/keys.js';
 
 export interface WorkerRss {
   guests: number;

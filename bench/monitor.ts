@@ -9,17 +9,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Level, overcommitLevels, type Resource } from '../src/alerts/overcommit.js';
 import { loadConfig } from '../src/config/load.js';
-import type { OpError } from '../src/core/errors.js';
 import { run } from '../src/drivers/exec.js';
 import { type LibvirtModule, loadBinding } from '../src/drivers/kvm/binding.js';
 import { KvmDriver } from '../src/drivers/kvm/index.js';
 import { OpenVzDriver } from '../src/drivers/openvz/index.js';
 import { vzlistArgs } from '../src/drivers/openvz/inventory.js';
-import { createSimHost, type SimContainerSeed } from '../src/drivers/openvz/simulator/index.js';
 import { diffGuests } from '../src/drivers/poll-events.js';
-import type { Guest, HostCapacity, Hypervisor } from '../src/drivers/types.js';
+import type { OpError } from '../src/model/errors.js';
+import type { Guest, HostCapacity, Hypervisor } from '../src/model/hypervisor.js';
+import { type Level, overcommitLevels, type Resource } from '../src/model/overcommit.js';
+import { createSimHost, type SimContainerSeed } from '../src/sim/openvz/index.js';
 import { measureWorkerRss } from './monitor-worker.js';
 import { mb, ms, type Summary, summarize } from './stats.js';
 

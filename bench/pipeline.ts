@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { catalogue } from '../jobs/index.js';
-import { createBotCore } from '../src/bot.js';
+import { createBotCore } from '../src/bot/core.js';
+import { Notifier } from '../src/bot/notifier.js';
+import { startRedis } from '../src/cli/demo/redis-server.js';
 import { loadConfig, packageRoot } from '../src/config/load.js';
-import { startRedis } from '../src/dev/redis-server.js';
 import { spawnDaemon } from '../src/drivers/exec.js';
 import { createLogger } from '../src/log.js';
-import { Notifier } from '../src/notify/notifier.js';
-import type { JobNotice } from '../src/queue/notify.js';
+import { Keys } from '../src/store/keys.js';
+import type { JobNotice } from '../src/store/notify.js';
 import { BENCH_ACCESS } from './access.js';
 import { mb, ms, summarize } from './stats.js';
 
@@ -43,10 +44,14 @@ const child = (mode: string) =>
 const floorWorker = child('floor');
 const ourWorker = child('ours');
 const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+const config = loadConfig({
+  env: { REDIS_URL: server.url, VPSOPS_JOB_KEY: key },
+  overrides: [{ hosts: { bench: { kind: 'openvz' } }, ...BENCH_ACCESS }],
+});
 await Promise.all([
   waitFor(redis, 'bench:rss:floor'),
   waitFor(redis, 'bench:rss:ours'),
-  waitFor(redis, 'vpsops:heartbeat:bench'),
+  waitFor(redis, new Keys(config.redis.prefix).heartbeat('bench')),
 ]);
 
 // Floor: the bare BullMQ round trip.
@@ -59,10 +64,6 @@ const floorOnce = async () => {
 };
 
 // Ours: a signed /vps command through the dispatcher to its outcome at the notifier.
-const config = loadConfig({
-  env: { REDIS_URL: server.url, VPSOPS_JOB_KEY: key },
-  overrides: [{ hosts: { bench: { kind: 'openvz' } }, ...BENCH_ACCESS }],
-});
 const log = createLogger('warn');
 const core = createBotCore(config, log);
 // The outcome can reach the notifier before dispatch() has returned here: keep it until asked.
@@ -97,7 +98,7 @@ notifier.start();
 let i = 0;
 const oursOnce = async () => {
   const text = `${i++ % 2 ? 'start' : 'stop'} web-${1 + (i % 50)}`;
-  const reply = await core.dispatcher.dispatch({ text, user: 'bench', origin: 'bench' });
+  const reply = await core.pipeline.dispatch({ text, user: 'bench', origin: 'bench' });
   if (!reply.jobId) throw new Error(`bench command refused: ${reply.text}`);
   await outcome(reply.jobId).promise;
   outcomes.delete(reply.jobId);

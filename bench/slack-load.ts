@@ -6,16 +6,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { catalogue } from '../jobs/index.js';
-import { createBotCore } from '../src/bot.js';
+import { createBotCore } from '../src/bot/core.js';
 import { createSlackBot } from '../src/chat/slack/app.js';
+import { freePort, startRedis } from '../src/cli/demo/redis-server.js';
 import { loadConfig } from '../src/config/load.js';
-import { freePort, startRedis } from '../src/dev/redis-server.js';
-import { SlackClientSim, startSlackStandin } from '../src/dev/slack/index.js';
-import type { OpContext } from '../src/drivers/types.js';
 import { createLogger } from '../src/log.js';
+import type { OpContext } from '../src/model/hypervisor.js';
 import { startWorker } from '../src/worker/index.js';
+import { MemoryDriver } from '../testkit/memory-driver.js';
+import { SlackClientSim, startSlackStandin } from '../testkit/slack/index.js';
 import { BENCH_ACCESS } from './access.js';
-import { MemoryDriver } from './memory-driver.js';
 
 const JOBS = 20;
 const JOB_SECONDS = Number(process.argv[2] ?? 75);

@@ -1,21 +1,19 @@
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { caller } from './caller.js';
+import { FLEET_READ } from './kinds.js';
 
 export default defineOperation({
   name: 'approve',
   summary: 'Approve a request that waits for approval (you cannot approve your own)',
-  target: 'job',
+  target: 'request',
   args: {},
-  risk: 'read',
+  risk: 'change',
+  ...FLEET_READ,
+  role: 'approver',
+  limit: 'approvals',
+  scope: 'guest',
   timeoutMs: 5_000,
   retryable: false,
   examples: ['/vps approve k3x9q2mz'],
-  async answer({ target, services, user, usergroups, channel }) {
-    if (!services.approvals) throw new OpError('INTERNAL', 'Approvals are not available in this process.');
-    return services.approvals.approve(target.word!, {
-      user,
-      ...(usergroups ? { usergroups } : {}),
-      ...(channel ? { channel } : {}),
-    });
-  },
+  answer: (ctx) => ctx.services.approvals.approve(ctx.target.word!, caller(ctx)),
 });

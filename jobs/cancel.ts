@@ -1,8 +1,8 @@
-import { section } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { REQUEST_ID_RE } from '../src/core/request.js';
+import { OpError } from '../src/model/errors.js';
+import { textAnswer } from '../src/model/outcome.js';
+import { REQUEST_ID_RE } from '../src/model/request.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 
 export default defineOperation({
   name: 'cancel',
@@ -10,6 +10,8 @@ export default defineOperation({
   target: 'job',
   args: {},
   risk: 'change',
+  ...GUEST_CHANGE,
+  changesGuests: false,
   timeoutMs: 5_000,
   retryable: false,
   examples: ['/vps cancel k3x9q2mz'],
@@ -22,6 +24,6 @@ export default defineOperation({
       state === 'active'
         ? `Cancelling job ${id} on ${host}: the running operation is being aborted.`
         : `Job ${id} was cancelled before it started.`;
-    return { ...infoReply(text, [section(`🚫 ${text}`)]), ephemeral: false };
+    return textAnswer(text, { icon: '🚫', public: true });
   },
 });

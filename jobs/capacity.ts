@@ -1,13 +1,9 @@
-import { type CapacityHost, hostCapacityText } from '../src/alerts/capacity-view.js';
-import { overcommitLevels, worstLevel } from '../src/alerts/overcommit.js';
-import { context, section, sectionsOf } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { name } from '../src/core/args.js';
-import { defineOperation } from '../src/core/operation.js';
+import { overcommitLevels, worstLevel } from '../src/model/overcommit.js';
+import type { CapacityRow } from '../src/model/view.js';
+import { name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
 import { resolveHostArg } from './hostarg.js';
-
-// Slack shows 50 blocks: one section per host while they fit, packed sections beyond that.
-const MAX_HOST_SECTIONS = 45;
+import { FLEET_READ } from './kinds.js';
 
 export default defineOperation({
   name: 'capacity',
@@ -18,18 +14,16 @@ export default defineOperation({
     host: name({ hint: 'HOST', help: 'only this host (same as naming it after capacity)' }),
   },
   risk: 'read',
+  ...FLEET_READ,
   timeoutMs: 5_000,
   retryable: true,
   examples: ['/vps capacity', '/vps capacity vz-1'],
   async answer({ args, target, services, config }) {
     // Hosts the caller may not see do not exist for them, also when named.
-    const visible = services.hostNames.filter((h) => !services.visible || services.visible(h));
+    const visible = services.hostNames.filter((h) => services.visible(h));
     const names = resolveHostArg((target.host ?? args.host) as string | undefined, visible);
-    if (names.length === 0) {
-      return infoReply('No hosts to show', [context('No hosts are configured that you may see.')]);
-    }
     const views = await services.fleet.hosts(names);
-    const hosts: CapacityHost[] = views.map((view) => {
+    const hosts: CapacityRow[] = views.map((view) => {
       const h = config.hosts[view.name];
       const group = h?.group ?? view.registration?.group ?? 'default';
       const kind = h?.kind ?? view.registration?.kind ?? 'unknown';
@@ -38,17 +32,11 @@ export default defineOperation({
       const levels = overcommitLevels({ host: view.name, group, registration, inventory, config });
       return { view, kind, group, levels };
     });
-    const now = services.now();
-    const texts = hosts.map((h) => hostCapacityText(h, now));
     const count = (level: string) => hosts.filter((h) => h.levels && worstLevel(h.levels) === level).length;
-    const summary = `${count('critical')} critical · ${count('warning')} warning · ${hosts.length} host${hosts.length === 1 ? '' : 's'}`;
-    const counted = config.alerts.overcommit.countStopped
-      ? 'stopped guests counted'
-      : 'stopped guests not counted';
-    return infoReply(`Capacity: ${summary}`, [
-      context(`*Capacity* · ${summary}`),
-      ...(texts.length <= MAX_HOST_SECTIONS ? texts.map((t) => section(t)) : sectionsOf(texts)),
-      context(`ratio = promised / host · ${counted} · OpenVZ RAM includes swap · policy: alerts.overcommit`),
-    ]);
+    const text = hosts.length
+      ? `Capacity: ${count('critical')} critical · ${count('warning')} warning · ${hosts.length} host${hosts.length === 1 ? '' : 's'}`
+      : 'No hosts to show';
+    const view = { kind: 'capacity', hosts, countStopped: config.alerts.overcommit.countStopped } as const;
+    return { view: { ...view, now: services.now() }, text };
   },
 });

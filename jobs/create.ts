@@ -1,7 +1,9 @@
-import { int, NAME_RE, name, size } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatSize } from '../src/core/units.js';
+import { OpError } from '../src/model/errors.js';
+import { formatSize } from '../src/model/units.js';
+import { int, NAME_RE, name, size } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
+import { requested } from './sizes.js';
 
 export default defineOperation({
   name: 'create',
@@ -18,6 +20,8 @@ export default defineOperation({
     id: int({ min: 100, max: 2_147_483_644, help: 'OpenVZ CTID (picked automatically when left out)' }),
   },
   risk: 'change',
+  ...GUEST_CHANGE,
+  admission: ({ args }) => ({ add: requested(args) }),
   timeoutMs: 30 * 60_000,
   // Repeating a half-done create could leave a second guest behind.
   retryable: false,

@@ -1,4 +1,5 @@
-import { defineOperation } from '../src/core/operation.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({
@@ -7,6 +8,10 @@ export default defineOperation({
   target: 'guest',
   args: {},
   risk: 'destructive',
+  ...GUEST_CHANGE,
+  role: 'admin',
+  approval: 'always',
+  stopsGuest: true,
   timeoutMs: 15 * 60_000,
   retryable: false,
   examples: ['/vps destroy shop-3'],

@@ -1,20 +1,25 @@
-import { context, section } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation, type OperationDef, usage } from '../src/core/operation.js';
-import { didYouMean } from '../src/core/suggest.js';
+import { OpError } from '../src/model/errors.js';
+import type { VerbHelp } from '../src/model/view.js';
+import { defineOperation, type OperationDef, usage } from '../src/ops/operation.js';
+import { didYouMean } from '../src/ops/suggest.js';
+import { FLEET_READ } from './kinds.js';
 
-const RISK = { read: '', change: '', destructive: ' ⚠️ destructive' };
-
-/** The full help for one verb: usage, what each option does, examples. */
-export function verbHelp(op: OperationDef): string[] {
-  const lines = [`*${op.name}*: ${op.summary}${RISK[op.risk]}`, `\`${usage(op)}\``];
-  for (const [key, a] of Object.entries(op.args)) {
-    const def = a.defaultText !== undefined ? ` (default ${a.defaultText})` : a.required ? ' (required)' : '';
-    lines.push(`• \`${key}=${a.hint}\`: ${a.help}${def}`);
-  }
-  if (op.examples?.length) lines.push(`Examples: ${op.examples.map((e) => `\`${e}\``).join(', ')}`);
-  return lines;
+/** One verb as help shows it: usage, what each option does, examples. */
+export function verbHelp(op: OperationDef): VerbHelp {
+  return {
+    name: op.name,
+    summary: op.summary,
+    usage: usage(op),
+    destructive: op.risk === 'destructive',
+    options: Object.entries(op.args).map(([key, a]) => ({
+      key,
+      hint: a.hint,
+      help: a.help,
+      required: a.required,
+      ...(a.defaultText !== undefined ? { defaultText: a.defaultText } : {}),
+    })),
+    examples: op.examples ?? [],
+  };
 }
 
 export default defineOperation({
@@ -24,6 +29,8 @@ export default defineOperation({
   targetOptional: true,
   args: {},
   risk: 'read',
+  ...FLEET_READ,
+  role: 'anyone',
   timeoutMs: 5_000,
   retryable: true,
   examples: ['/vps help', '/vps help create'],
@@ -35,30 +42,18 @@ export default defineOperation({
         throw new OpError(
           'BAD_INPUT',
           `There is no command "${target.word}".${didYouMean(target.word, cat.keys())}`,
-          {
-            hint: 'Type /vps help to see the commands.',
-          },
+          { hint: 'Type /vps help to see the commands.' },
         );
       }
-      return infoReply(`Help for ${op.name}`, [section(verbHelp(op).join('\n'))]);
+      return { view: { kind: 'help-verb', verb: verbHelp(op) }, text: `Help for ${op.name}` };
     }
-    const allowed = [...cat.values()].filter(
-      (op) => !services.allowedVerbs || services.allowedVerbs.has(op.name),
-    );
-    if (!allowed.some((op) => op.name !== 'help'))
-      return infoReply('You may not run any command here', [
-        section(
-          '*vpsops*: you may not run any command here. The access policy gives you no role (deny by default), or this channel allows nothing you may run.',
-        ),
-        context('Ask an admin of vpsops to add you to the access policy (VPSOPS_POLICY).'),
-      ]);
-    const lines = allowed.map((op) => `\`${usage(op)}\`\n      ${op.summary}${RISK[op.risk]}`);
-    return infoReply('vpsops commands', [
-      section('*vpsops*: run your VPS fleet from chat. Guests are named by name, CTID, or `name@host`.'),
-      section(lines.join('\n')),
-      context(
-        'Sizes take units (512M, 2G), durations too (90s, 2h). /vps help <command> shows options and examples.',
-      ),
-    ]);
+    const allowed = services.allowedVerbs();
+    // Help itself answers everyone; what else there is depends on the caller's roles.
+    const verbs = [...cat.values()].filter((op) => allowed.has(op.name) && op.role !== 'anyone');
+    if (!verbs.length) return { view: { kind: 'help', verbs: [] }, text: 'You may not run any command here' };
+    return {
+      view: { kind: 'help', verbs: [...cat.values()].filter((op) => allowed.has(op.name)).map(verbHelp) },
+      text: 'vpsops commands',
+    };
   },
 });

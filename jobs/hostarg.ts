@@ -1,6 +1,6 @@
 /** `host=` arguments of fleet-wide reads: check the name, or take every host. */
-import { OpError } from '../src/core/errors.js';
-import { didYouMean } from '../src/core/suggest.js';
+import { OpError } from '../src/model/errors.js';
+import { didYouMean } from '../src/ops/suggest.js';
 
 export function resolveHostArg(host: string | undefined, hostNames: string[]): string[] {
   if (host === undefined) return hostNames;

@@ -1,6 +1,5 @@
-import { context } from '../src/chat/blocks.js';
-import { hostBlocks, infoReply } from '../src/chat/messages.js';
-import { defineOperation } from '../src/core/operation.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { FLEET_READ } from './kinds.js';
 
 export default defineOperation({
   name: 'hosts',
@@ -8,27 +7,19 @@ export default defineOperation({
   target: 'none',
   args: {},
   risk: 'read',
+  ...FLEET_READ,
   timeoutMs: 5_000,
   retryable: true,
   examples: ['/vps hosts'],
   async answer({ services, config }) {
     const now = services.now();
-    const views = (await services.fleet.hosts(services.hostNames)).filter(
-      (v) => !services.visible || services.visible(v.name),
-    );
-    if (views.length === 0) {
-      return infoReply('No hosts configured', [
-        context('No hosts are configured; add them under hosts: in the config file.'),
-      ]);
-    }
+    const views = (await services.fleet.hosts(services.hostNames)).filter((v) => services.visible(v.name));
     const up = views.filter((v) => v.lastBeat !== undefined).length;
-    const blocks = views.flatMap((v) => {
-      const h = config.hosts[v.name]!;
-      return hostBlocks(v, h.kind, h.group, now);
+    const hosts = views.map((view) => {
+      const h = config.hosts[view.name]!;
+      return { view, kind: h.kind, group: h.group };
     });
-    return infoReply(`${up} of ${views.length} hosts up`, [
-      context(`*${up} of ${views.length}* hosts reporting`),
-      ...blocks,
-    ]);
+    const text = views.length ? `${up} of ${views.length} hosts up` : 'No hosts configured';
+    return { view: { kind: 'hosts', hosts, now }, text };
   },
 });

@@ -1,5 +1,6 @@
 /** The operation catalogue, in the order help lists it. */
-import type { OperationDef } from '../src/core/operation.js';
+import type { OperationDef } from '../src/ops/operation.js';
+import ack from './ack.js';
 import alerts from './alerts.js';
 import approve from './approve.js';
 import audit from './audit.js';
@@ -46,6 +47,7 @@ const ALL: OperationDef[] = [
   jobs,
   cancel,
   alerts,
+  ack,
   silence,
   maintenance,
   pending,

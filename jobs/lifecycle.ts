@@ -1,5 +1,5 @@
 /** Helpers shared by the simple lifecycle operations (start, stop, reboot, suspend, resume). */
-import type { RunContext } from '../src/core/operation.js';
+import type { RunContext } from '../src/ops/operation.js';
 
 /** The guest id of a guest-targeted job (the bot resolved it before signing). */
 export function guestId(ctx: RunContext): string {

@@ -1,9 +1,8 @@
-import { escapeMrkdwn, section, userRef } from '../src/chat/blocks.js';
-import { infoReply } from '../src/chat/messages.js';
-import { choice, duration, text } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatDuration } from '../src/core/units.js';
+import { textAnswer } from '../src/model/outcome.js';
+import { formatDuration } from '../src/model/units.js';
+import { choice, duration, text } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 
 export default defineOperation({
   name: 'maintenance',
@@ -22,32 +21,35 @@ export default defineOperation({
     reason: text({ help: 'why, for everyone who sees the alerts muted' }),
   },
   risk: 'change',
+  ...GUEST_CHANGE,
+  role: 'admin',
+  scope: 'host',
+  duringMaintenance: 'anyone',
+  changesGuests: false,
+  invalidates: 'maintenance',
   timeoutMs: 5_000,
   retryable: false,
   examples: ['/vps maintenance kvm-a on for=2h reason="kernel update"', '/vps maintenance kvm-a off'],
   async answer({ target, args, services, user }) {
-    const store = services.alerts;
-    if (!store) throw new OpError('INTERNAL', 'Alerts are not available in this process.');
     const host = target.host!;
     if (args.mode === 'off') {
-      const ended = await store.silences.endMaintenance(host);
-      const t = ended
-        ? `🔧 ${host} is out of maintenance: its alerts and operations are back to normal.`
-        : `${host} was not in maintenance.`;
-      return { ...infoReply(t, [section(t)]), ephemeral: !ended };
+      const ended = await services.alerts.endMaintenance(host);
+      return ended
+        ? textAnswer(`🔧 ${host} is out of maintenance: its alerts and operations are back to normal.`, {
+            public: true,
+          })
+        : textAnswer(`${host} was not in maintenance.`);
     }
     const now = services.now();
-    const until = now + (args.for as number);
+    const forMs = args.for as number;
+    const until = now + forMs;
     const reason = args.reason as string | undefined;
-    await store.silences.startMaintenance(host, { until, by: user, ...(reason ? { reason } : {}) }, now);
-    const t = `🔧 ${host} is in maintenance for ${formatDuration(args.for as number)}, until ${new Date(until).toISOString()}${reason ? ` (${reason})` : ''}, by ${user}: its alerts are muted and only admins may operate it.`;
+    await services.alerts.startMaintenance(host, { until, by: user, ...(reason ? { reason } : {}) }, now);
+    const text = `🔧 ${host} is in maintenance for ${formatDuration(forMs)}, until ${new Date(until).toISOString()}${reason ? ` (${reason})` : ''}, by ${user}: its alerts are muted and only admins may operate it.`;
     return {
-      ...infoReply(t, [
-        section(
-          `🔧 *${host}* is in maintenance for ${formatDuration(args.for as number)}, until ${new Date(until).toISOString()}${reason ? ` (${escapeMrkdwn(reason)})` : ''}, by ${userRef(user)}: its alerts are muted and only admins may operate it.`,
-        ),
-      ]),
-      ephemeral: false,
+      view: { kind: 'maintenance', host, forMs, until, by: user, ...(reason ? { reason } : {}) },
+      text,
+      public: true,
     };
   },
 });

@@ -1,5 +1,6 @@
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { caller } from './caller.js';
+import { FLEET_READ } from './kinds.js';
 
 export default defineOperation({
   name: 'pending',
@@ -7,15 +8,9 @@ export default defineOperation({
   target: 'none',
   args: {},
   risk: 'read',
+  ...FLEET_READ,
   timeoutMs: 5_000,
   retryable: true,
   examples: ['/vps pending'],
-  async answer({ services, user, usergroups, channel }) {
-    if (!services.approvals) throw new OpError('INTERNAL', 'Approvals are not available in this process.');
-    return services.approvals.list({
-      user,
-      ...(usergroups ? { usergroups } : {}),
-      ...(channel ? { channel } : {}),
-    });
-  },
+  answer: (ctx) => ctx.services.approvals.list(caller(ctx)),
 });

@@ -1,4 +1,5 @@
-import { defineOperation } from '../src/core/operation.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({
@@ -7,6 +8,8 @@ export default defineOperation({
   target: 'guest',
   args: {},
   risk: 'change',
+  ...GUEST_CHANGE,
+  stopsGuest: true,
   timeoutMs: 10 * 60_000,
   // A second reboot after a partial first one would restart the guest twice.
   retryable: false,

@@ -1,8 +1,10 @@
-import { int, size } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatSize } from '../src/core/units.js';
+import { OpError } from '../src/model/errors.js';
+import { formatSize } from '../src/model/units.js';
+import { int, size } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
+import { current, resized, shrinks } from './sizes.js';
 
 export default defineOperation({
   name: 'resize',
@@ -14,6 +16,11 @@ export default defineOperation({
     disk: size({ limit: 'disk', help: 'new disk size, e.g. 80G' }),
   },
   risk: 'change',
+  ...GUEST_CHANGE,
+  role: 'admin',
+  stopsGuest: true,
+  approval: ({ args, guest }) => (guest && shrinks(guest, args) ? 'the resize shrinks the guest' : undefined),
+  admission: ({ args, guest }) => (guest ? { add: resized(guest, args), remove: current(guest) } : undefined),
   timeoutMs: 15 * 60_000,
   retryable: false,
   examples: ['/vps resize web-12 memory=4G', '/vps resize web-12 vcpus=4 disk=80G'],

@@ -1,6 +1,7 @@
-import { name } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
+import { OpError } from '../src/model/errors.js';
+import { name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({
@@ -11,6 +12,10 @@ export default defineOperation({
     snapshot: { ...name({ hint: 'ID', help: 'snapshot id or name (see /vps snapshots)' }), required: true },
   },
   risk: 'destructive',
+  ...GUEST_CHANGE,
+  role: 'admin',
+  approval: 'always',
+  stopsGuest: true,
   timeoutMs: 30 * 60_000,
   retryable: false,
   examples: ['/vps revert db-1 snapshot=before-upgrade'],

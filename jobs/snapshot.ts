@@ -1,5 +1,6 @@
-import { name } from '../src/core/args.js';
-import { defineOperation } from '../src/core/operation.js';
+import { name } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({
@@ -8,6 +9,7 @@ export default defineOperation({
   target: 'guest',
   args: { name: name({ hint: 'NAME', help: 'a name for the snapshot (default: the date and time)' }) },
   risk: 'change',
+  ...GUEST_CHANGE,
   timeoutMs: 30 * 60_000,
   retryable: false,
   examples: ['/vps snapshot db-1', '/vps snapshot db-1 name=before-upgrade'],

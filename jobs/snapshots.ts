@@ -1,6 +1,5 @@
-import { context, fieldsOnly, section } from '../src/chat/blocks.js';
-import { defineOperation } from '../src/core/operation.js';
-import type { Snapshot } from '../src/drivers/types.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_READ } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({
@@ -9,6 +8,7 @@ export default defineOperation({
   target: 'guest',
   args: {},
   risk: 'read',
+  ...GUEST_READ,
   timeoutMs: 60_000,
   retryable: true,
   examples: ['/vps snapshots db-1'],
@@ -17,19 +17,6 @@ export default defineOperation({
     const summary = snaps.length
       ? `${guestLabel(ctx)} has ${snaps.length} snapshot${snaps.length === 1 ? '' : 's'}.`
       : `${guestLabel(ctx)} has no snapshots; /vps snapshot ${ctx.target.guestName ?? ''} takes one.`;
-    return { summary, data: snaps };
-  },
-  render(result) {
-    const snaps = (result.data as Snapshot[] | undefined) ?? [];
-    return [
-      section(result.summary),
-      ...snaps.map((s) =>
-        fieldsOnly([
-          `*${s.name || '(no name)'}*${s.current ? '  ← current' : ''}`,
-          `\`${s.id}\`  ${s.createdAt}`,
-        ]),
-      ),
-      ...(snaps.length ? [context('Roll back with /vps revert <guest> snapshot=<name or id>')] : []),
-    ];
+    return { summary, view: { kind: 'snapshots', summary, snapshots: snaps } };
   },
 });

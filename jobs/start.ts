@@ -1,4 +1,5 @@
-import { defineOperation } from '../src/core/operation.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({
@@ -7,6 +8,7 @@ export default defineOperation({
   target: 'guest',
   args: {},
   risk: 'change',
+  ...GUEST_CHANGE,
   timeoutMs: 5 * 60_000,
   retryable: true,
   examples: ['/vps start web-12', '/vps start 101'],

@@ -1,8 +1,7 @@
-import { guestCard, infoReply } from '../src/chat/messages.js';
-import { yesNo } from '../src/core/args.js';
-import { OpError } from '../src/core/errors.js';
-import { defineOperation } from '../src/core/operation.js';
-import type { Guest } from '../src/drivers/types.js';
+import { OpError } from '../src/model/errors.js';
+import { yesNo } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_READ } from './kinds.js';
 import { guestId } from './lifecycle.js';
 
 export default defineOperation({
@@ -13,6 +12,7 @@ export default defineOperation({
     refresh: yesNo({ default: false, help: 'ask the host now instead of answering from the last inventory' }),
   },
   risk: 'read',
+  ...GUEST_READ,
   timeoutMs: 60_000,
   retryable: true,
   examples: ['/vps status web-12', '/vps status 101 refresh=yes'],
@@ -23,18 +23,20 @@ export default defineOperation({
     const g = inv?.guests.find((x) => x.id === target.guestId);
     if (!inv || !g)
       throw new OpError('GUEST_NOT_FOUND', `${target.guestName} is no longer in ${host}'s inventory.`);
-    return infoReply(`${g.name}: ${g.state}`, guestCard(g, host, inv.at, services.now(), false));
+    return {
+      view: { kind: 'guest', guest: g, host, seenAt: inv.at, now: services.now(), live: false },
+      text: `${g.name}: ${g.state}`,
+    };
   },
   async run(ctx) {
     const guests = await ctx.driver.list(ctx.signal);
     const g = guests.find((x) => x.id === guestId(ctx));
     if (!g)
       throw new OpError('GUEST_NOT_FOUND', `${ctx.target.guestName} no longer exists on ${ctx.target.host}.`);
-    return { summary: `${g.name} is ${g.state}.`, data: g };
-  },
-  render(result) {
-    const g = result.data as Guest;
     const now = Date.now();
-    return [{ type: 'divider' }, ...guestCard(g, '', now, now, true).slice(1)];
+    return {
+      summary: `${g.name} is ${g.state}.`,
+      view: { kind: 'guest', guest: g, host: ctx.target.host ?? '', seenAt: now, now, live: true },
+    };
   },
 });

@@ -1,6 +1,7 @@
-import { duration, yesNo } from '../src/core/args.js';
-import { defineOperation } from '../src/core/operation.js';
-import { formatDuration } from '../src/core/units.js';
+import { formatDuration } from '../src/model/units.js';
+import { duration, yesNo } from '../src/ops/args.js';
+import { defineOperation } from '../src/ops/operation.js';
+import { GUEST_CHANGE } from './kinds.js';
 import { guestId, guestLabel, opCtx } from './lifecycle.js';
 
 export default defineOperation({
@@ -17,6 +18,8 @@ export default defineOperation({
     }),
   },
   risk: 'change',
+  ...GUEST_CHANGE,
+  stopsGuest: true,
   timeoutMs: 35 * 60_000,
   retryable: true,
   examples: ['/vps stop web-12', '/vps stop web-12 force=yes timeout=2m'],

@@ -1,5 +1,5 @@
 /** Types of scripts/docs-render.mjs for the TypeScript test that imports it. */
-import type { OperationDef } from '../src/core/operation.js';
+import type { OperationDef } from '../src/ops/operation.js';
 
 export declare const SECTIONS: readonly ('commands' | 'roles' | 'errors')[];
 

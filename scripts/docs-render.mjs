@@ -87,8 +87,8 @@ function verbSection(op, usage, role) {
  * The command reference: an overview table, then per verb its usage line, summary, risk, the least
  * role that may run it, options (`key=HINT`, help, default) and examples.
  * @param catalogue Map of verb → operation definition (jobs/index.ts), in help order.
- * @param usage The usage-line generator of src/core/operation.ts.
- * @param role The least role for an operation (requiredRole of src/core/policy.ts).
+ * @param usage The usage-line generator of src/ops/operation.ts.
+ * @param role The least role for an operation (requiredRole of src/bot/policy/policy.ts).
  */
 export function renderCommands(catalogue, usage, role) {
   const ops = [...catalogue.values()];
@@ -113,11 +113,12 @@ const ROLE_AFTER = {
  * The role table: what each role may run, from the policy's own rule. Each row names what the role
  * adds to the one it builds on (viewer → operator → admin; approver stands alone).
  * @param catalogue Map of verb → operation definition, in help order.
- * @param roles ROLES of src/core/policy.ts, in order.
- * @param verbsOfRole The verbs of the catalogue a role may run (src/core/policy.ts).
+ * @param roles ROLES of src/bot/policy/policy.ts, in order.
+ * @param verbsOfRole The verbs of the catalogue a role may run (src/bot/policy/policy.ts).
  */
 export function renderRoles(catalogue, roles, verbsOfRole) {
-  const ops = [...catalogue.values()];
+  // Verbs anyone may run (help) are in no role's row: a note under the table says so.
+  const ops = [...catalogue.values()].filter((op) => op.role !== 'anyone');
   const base = { operator: 'viewer', admin: 'operator' };
   const rows = roles.map((role) => {
     const inherited = new Set(base[role] ? verbsOfRole(base[role], ops) : []);
@@ -130,7 +131,7 @@ export function renderRoles(catalogue, roles, verbsOfRole) {
 
 /**
  * The error table: every code with its meaning.
- * @param codes ERROR_CODES of src/core/errors.ts (code → sentence).
+ * @param codes ERROR_CODES of src/model/errors.ts (code → sentence).
  */
 export function renderErrors(codes) {
   return table(

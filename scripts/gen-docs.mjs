@@ -26,9 +26,9 @@ async function compiled(path) {
 }
 
 const { catalogue } = await compiled('jobs/index.js');
-const { usage } = await compiled('src/core/operation.js');
-const { ERROR_CODES } = await compiled('src/core/errors.js');
-const { ROLES, requiredRole, verbsOfRole } = await compiled('src/core/policy.js');
+const { usage } = await compiled('src/ops/operation.js');
+const { ERROR_CODES } = await compiled('src/model/errors.js');
+const { ROLES, requiredRole, verbsOfRole } = await compiled('src/bot/policy/policy.js');
 
 let result;
 try {

@@ -3,10 +3,10 @@
  * oldest first, for archives and spreadsheets. Logs go to stderr so stdout is only the export.
  */
 import { pino } from 'pino';
-import { EXPORT_FORMATS, type ExportFormat, writeExport } from '../audit/export.js';
-import { AuditLog, parseTimeBound } from '../audit/log.js';
-import { connect, redactUrl } from '../queue/connection.js';
-import { Keys } from '../queue/keys.js';
+import { EXPORT_FORMATS, type ExportFormat, writeExport } from '../bot/audit-export.js';
+import { AuditLog, parseTimeBound } from '../store/audit.js';
+import { connect, redactUrl } from '../store/connection.js';
+import { Keys } from '../store/keys.js';
 import { requireRedis, setup } from './common.js';
 import { CliError, usageError } from './exit-codes.js';
 

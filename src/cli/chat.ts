@@ -1,13 +1,13 @@
 /** `vpsops demo` and `vpsops bot`: the terminal chat, with or without a private fleet. */
 import { pino } from 'pino';
-import { createBotCore } from '../bot.js';
+import { createBotCore } from '../bot/core.js';
 import { createSlackBot } from '../chat/slack/app.js';
 import { runTerminalSession } from '../chat/terminal/session.js';
 import { processEnv } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { checkJobKey } from '../core/signing.js';
-import { runDemo } from '../demo/index.js';
+import { checkJobKey } from '../model/signing.js';
 import { fail, requireRedis, setup } from './common.js';
+import { runDemo } from './demo/index.js';
 
 /** `vpsops demo`: a private fleet and the terminal chat, until /quit or Ctrl-C. */
 export async function demoMain(o: { user: string; dir?: string }): Promise<void> {

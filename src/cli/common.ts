@@ -3,9 +3,9 @@ import { Redis, ReplyError } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import { type LoadOptions, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { OpError } from '../core/errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { redactUrl } from '../queue/connection.js';
+import { OpError } from '../model/errors.js';
+import { redactUrl } from '../store/connection.js';
 import { CliError, EXIT, type ExitName, exitNameFor } from './exit-codes.js';
 
 export interface Context {

@@ -1,7 +1,7 @@
 /** `vpsops doctor`'s Slack checks: the bot token through auth.test, the Socket Mode token, the secret. */
 import { WebClient } from '@slack/web-api';
+import { classify } from '../chat/slack/notify/transport.js';
 import type { Config } from '../config/schema.js';
-import { classify } from '../notify/slack-transport.js';
 
 type Add = (level: 'ok' | 'warn' | 'fail', what: string, fix?: string) => void;
 

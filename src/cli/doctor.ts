@@ -7,13 +7,13 @@ import { access, readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { hostDriverConfig, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { OpError } from '../core/errors.js';
-import { checkJobKey } from '../core/signing.js';
 import { run } from '../drivers/exec.js';
 import { BINDING_PACKAGE, loadBinding } from '../drivers/kvm/binding.js';
-import { redactUrl } from '../queue/connection.js';
-import { FleetStore } from '../queue/fleet.js';
-import { Keys } from '../queue/keys.js';
+import { OpError } from '../model/errors.js';
+import { checkJobKey } from '../model/signing.js';
+import { redactUrl } from '../store/connection.js';
+import { FleetStore } from '../store/fleet.js';
+import { Keys } from '../store/keys.js';
 import { checkSlack } from './doctor-slack.js';
 import { EXIT } from './exit-codes.js';
 

@@ -2,9 +2,9 @@
  * What one `vpsops exec` came to, as data: the object `--json` prints, and the exit status that
  * goes with it. Kept apart from the waiting so its shape can be tested and documented on its own.
  */
-import { type ErrorCode, OpError } from '../core/errors.js';
-import type { RunResult } from '../core/operation.js';
-import type { Reply } from '../core/reply.js';
+import { type ErrorCode, OpError } from '../model/errors.js';
+import type { Reply } from '../model/outcome.js';
+import type { RunResult } from '../ops/operation.js';
 import { EXIT, type ExitName, refusalExit } from './exit-codes.js';
 
 /** What became of the command. */
@@ -65,7 +65,7 @@ const EXIT_OF: Readonly<Record<Exclude<ExecStatus, 'refused'>, ExitName>> = {
   timeout: 'TIMEOUT',
 };
 
-/** The outcome of a command from the dispatcher's reply and, when a job was waited for, its end. */
+/** The outcome of a command from the pipeline's reply and, when a job was waited for, its end. */
 export function execOutcome(reply: Reply, replyText: string, end?: JobEnd): ExecOutcome {
   const status: ExecStatus = !reply.ok
     ? 'refused'

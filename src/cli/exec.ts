@@ -5,17 +5,17 @@
  */
 import { QueueEvents } from 'bullmq';
 import { pino } from 'pino';
-import { catalogue } from '../../jobs/index.js';
-import { createBotCore } from '../bot.js';
-import { type JobView, jobBlocks } from '../chat/job-message.js';
-import { renderBlocks } from '../chat/render.js';
-import { targetLabel } from '../core/enqueue.js';
-import { isErrorCode, type SerializedError } from '../core/errors.js';
-import type { RunResult } from '../core/operation.js';
-import { checkJobKey } from '../core/signing.js';
-import { parseDuration } from '../core/units.js';
-import { connect } from '../queue/connection.js';
-import { hostQueueName } from '../queue/keys.js';
+import { createBotCore } from '../bot/core.js';
+import { type JobView, jobBlocks } from '../chat/view/job-message.js';
+import { replyBlocks } from '../chat/view/reply.js';
+import { renderBlocks } from '../chat/view/text.js';
+import { decodeFailure } from '../model/failure.js';
+import { targetLabel } from '../model/request.js';
+import { checkJobKey } from '../model/signing.js';
+import { parseDuration } from '../model/units.js';
+import type { RunResult } from '../ops/operation.js';
+import { connect } from '../store/connection.js';
+import { hostQueueName } from '../store/keys.js';
 import { requireRedis, setup } from './common.js';
 import { execOutcome, type JobEnd } from './exec-outcome.js';
 import { usageError } from './exit-codes.js';
@@ -45,13 +45,13 @@ export async function execMain(o: ExecOpts): Promise<void> {
   const core = createBotCore(config, log);
   // Without --json the reply is printed at once, so a long job shows that it was queued.
   const say = o.json ? () => {} : (text: string) => console.log(text);
-  const reply = await core.dispatcher.dispatch({
+  const reply = await core.pipeline.dispatch({
     text: o.command,
     user: o.as,
     origin: 'exec',
     ...(o.channel ? { channel: o.channel } : {}),
   });
-  const replyText = renderBlocks(reply.blocks);
+  const replyText = renderBlocks(replyBlocks(reply));
   say(replyText);
   let end: JobEnd | undefined;
   if (reply.ok && !reply.approvalId && reply.jobId && reply.host && o.wait) {
@@ -92,7 +92,8 @@ async function waitForEnd(core: Core, id: string, host: string, timeoutMs: numbe
     });
     const finished = job.waitUntilFinished(events).then(
       (result: RunResult) => ({ result }),
-      (err: Error) => ({ error: parseReason(err.message) }),
+      // BullMQ hands back the failed reason as the error's message; the codec reads it.
+      (err: Error) => ({ error: decodeFailure(err.message) }),
     );
     const end = await Promise.race([finished, timedOut]);
     clearTimeout(timer);
@@ -102,8 +103,7 @@ async function waitForEnd(core: Core, id: string, host: string, timeoutMs: numbe
         text: `No outcome within ${Math.round(timeoutMs / 1000)}s; the job goes on (see /vps jobs).`,
       };
     if ('result' in end) {
-      const op = catalogue.get(r.op);
-      const text = renderBlocks(jobBlocks({ ...view, result: end.result }, op?.render?.bind(op)));
+      const text = renderBlocks(jobBlocks({ ...view, result: end.result }));
       return { status: 'done', text, result: end.result };
     }
     const e = end.error;
@@ -113,15 +113,4 @@ async function waitForEnd(core: Core, id: string, host: string, timeoutMs: numbe
   } finally {
     await events.close();
   }
-}
-
-/** Failed jobs carry the serialized OpError as their reason. */
-function parseReason(reason: string): SerializedError {
-  try {
-    const e = JSON.parse(reason) as SerializedError;
-    if (isErrorCode(e.code)) return e;
-  } catch {
-    // a reason that is not ours
-  }
-  return { code: 'INTERNAL', message: reason, retryable: false };
 }

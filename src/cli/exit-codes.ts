@@ -3,7 +3,7 @@
  * 64 and up (after sysexits.h) say that vpsops could not run it, so a script can tell "the stop
  * failed" from "vpsops is misconfigured" without reading the text.
  */
-import { type ErrorCode, OpError } from '../core/errors.js';
+import { type ErrorCode, OpError } from '../model/errors.js';
 
 /** Every exit status, by name. */
 export const EXIT = {

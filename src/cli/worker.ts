@@ -1,8 +1,8 @@
 /** `vpsops worker --host NAME` */
 import { catalogue } from '../../jobs/index.js';
 import { hostDriverConfig } from '../config/load.js';
-import { checkJobKey } from '../core/signing.js';
 import { createDriver } from '../drivers/index.js';
+import { checkJobKey } from '../model/signing.js';
 import { startWorker } from '../worker/index.js';
 import { fail, onShutdown, requireRedis, setup } from './common.js';
 import { usageError } from './exit-codes.js';

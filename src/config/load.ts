@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
-import { OpError } from '../core/errors.js';
+import { OpError } from '../model/errors.js';
 import { type Config, configSchema, type HostConfig } from './schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

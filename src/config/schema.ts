@@ -1,6 +1,6 @@
 /** The shape of the configuration, validated at start with messages that name the bad key. */
 import { z } from 'zod';
-import { parseDuration, parseSize } from '../core/units.js';
+import { parseDuration, parseSize } from '../model/units.js';
 
 /** Host names end up in queue names, Redis keys and chat: keep them plain. */
 export const HOST_NAME_RE = /^[a-z0-9][a-z0-9.-]{0,62}$/;

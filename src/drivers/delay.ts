@@ -1,5 +1,5 @@
 /** Waiting inside a driver operation that can be cancelled. */
-import { OpError } from '../core/errors.js';
+import { OpError } from '../model/errors.js';
 
 /** Resolves after `ms`; rejects with CANCELLED when the signal aborts first. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {

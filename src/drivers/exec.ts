@@ -3,7 +3,7 @@
  * success and failure share one result shape so drivers decide on exit codes.
  */
 import { execa } from 'execa';
-import { OpError } from '../core/errors.js';
+import { OpError } from '../model/errors.js';
 
 export interface ExecOptions {
   timeoutMs?: number;

@@ -2,11 +2,11 @@
 
 import { hostDriverConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { OpError } from '../core/errors.js';
 import type { Logger } from '../log.js';
+import { OpError } from '../model/errors.js';
+import type { Hypervisor } from '../model/hypervisor.js';
 import { KvmDriver } from './kvm/index.js';
 import { OpenVzDriver } from './openvz/index.js';
-import type { Hypervisor } from './types.js';
 
 export function createDriver(config: Config, host: string, log: Logger): Hypervisor {
   const h = hostDriverConfig(config, host);

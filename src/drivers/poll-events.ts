@@ -3,7 +3,7 @@
  * (contract §10) and libvirt's test driver. Consecutive listings are compared; a guest that stops
  * without a stop command simply shows up as `stopped`.
  */
-import type { Guest, GuestEvent, GuestEventType, GuestState } from './types.js';
+import type { Guest, GuestEvent, GuestEventType, GuestState } from '../model/hypervisor.js';
 
 function transition(from: GuestState, to: GuestState): GuestEventType | undefined {
   if (from === to) return undefined;

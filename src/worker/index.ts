@@ -4,17 +4,17 @@
  * period and otherwise leaves them to be handed back to the queue.
  */
 import { Worker } from 'bullmq';
-import { ApprovalStore } from '../approvals/store.js';
-import { AuditLog } from '../audit/log.js';
 import type { Config } from '../config/schema.js';
-import type { OperationDef } from '../core/operation.js';
-import type { SignedJob } from '../core/request.js';
-import type { Hypervisor } from '../drivers/types.js';
 import type { Logger } from '../log.js';
-import { connect } from '../queue/connection.js';
-import { FleetStore } from '../queue/fleet.js';
-import { hostQueueName, Keys } from '../queue/keys.js';
-import { NotifyPublisher } from '../queue/notify.js';
+import type { Hypervisor } from '../model/hypervisor.js';
+import type { SignedJob } from '../model/request.js';
+import type { OperationDef } from '../ops/operation.js';
+import { ApprovalStore } from '../store/approvals.js';
+import { AuditLog } from '../store/audit.js';
+import { connect } from '../store/connection.js';
+import { FleetStore } from '../store/fleet.js';
+import { hostQueueName, Keys } from '../store/keys.js';
+import { NotifyPublisher } from '../store/notify.js';
 import { Intents } from './intents.js';
 import { InventoryPublisher } from './inventory.js';
 import { GuestLocks, Semaphore } from './locks.js';

@@ -4,17 +4,7 @@
  * after an operation that stops or restarts guests (events and polls arrive late). A crash is
  * never ours, and neither is a stop right after, say, a start.
  */
-import type { GuestEventType } from '../drivers/types.js';
-
-/** Operations whose normal course includes the guest stopping. */
-const STOPPING_OPS: ReadonlySet<string> = new Set([
-  'stop',
-  'reboot',
-  'destroy',
-  'revert',
-  'suspend',
-  'resize',
-]);
+import type { GuestEventType } from '../model/hypervisor.js';
 
 export class Intents {
   private readonly active = new Map<string, number>();
@@ -29,11 +19,12 @@ export class Intents {
     this.active.set(guestId, (this.active.get(guestId) ?? 0) + 1);
   }
 
-  end(guestId: string, op: string): void {
+  /** An operation on the guest ended; `stopsGuest` is what it declares (see OperationDef). */
+  end(guestId: string, stopsGuest: boolean): void {
     const n = (this.active.get(guestId) ?? 1) - 1;
     if (n <= 0) this.active.delete(guestId);
     else this.active.set(guestId, n);
-    if (STOPPING_OPS.has(op)) this.stoppedByUsAt.set(guestId, this.now());
+    if (stopsGuest) this.stoppedByUsAt.set(guestId, this.now());
   }
 
   /** True when an event of this type for this guest at `at` can be explained by one of our operations. */

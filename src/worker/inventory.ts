@@ -2,9 +2,10 @@
  * Publishes the host's inventory to Redis after every change and on a timer, so reads answer
  * from Redis. Refreshes asked for while one runs are folded into one more scan.
  */
-import type { Guest, Hypervisor } from '../drivers/types.js';
+
 import type { Logger } from '../log.js';
-import type { FleetStore } from '../queue/fleet.js';
+import type { Guest, Hypervisor } from '../model/hypervisor.js';
+import type { FleetStore } from '../store/fleet.js';
 
 export class InventoryPublisher {
   private running: Promise<void> | undefined;

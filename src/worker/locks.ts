@@ -2,7 +2,7 @@
  * Per-guest FIFO locks plus a host-wide limit on operations running at once. A job waiting for its
  * guest does not take a running slot, so one busy guest never holds up the others.
  */
-import { OpError } from '../core/errors.js';
+import { OpError } from '../model/errors.js';
 
 type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 

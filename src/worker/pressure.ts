@@ -3,10 +3,11 @@
  * when one grows. The first reading of each (guest, resource) is only a baseline, so counts from
  * before the worker started raise nothing. Resolving is the alert manager's (by age).
  */
-import { OpError } from '../core/errors.js';
-import type { FailCount, Guest } from '../drivers/types.js';
+
 import type { Logger } from '../log.js';
-import type { PressureNotice } from '../queue/notify.js';
+import { OpError } from '../model/errors.js';
+import type { FailCount, Guest } from '../model/hypervisor.js';
+import type { PressureNotice } from '../store/notify.js';
 
 export interface PressurePollerOptions {
   host: string;

@@ -2,9 +2,10 @@
  * Watches the host's guests: every lifecycle event refreshes the inventory, and a stop or crash
  * that none of our operations explains goes to the notify queue as a guest event.
  */
-import type { GuestEvent, Hypervisor } from '../drivers/types.js';
+
 import type { Logger } from '../log.js';
-import type { NotifyPublisher } from '../queue/notify.js';
+import type { GuestEvent, Hypervisor } from '../model/hypervisor.js';
+import type { NotifyPublisher } from '../store/notify.js';
 import type { Intents } from './intents.js';
 import type { InventoryPublisher } from './inventory.js';
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS } from '../../src/audit/export.js';
-import { type AuditEntry, AuditLog } from '../../src/audit/log.js';
-import { Keys } from '../../src/queue/keys.js';
+import { CSV_COLUMNS } from '../../src/bot/audit-export.js';
+import { type AuditEntry, AuditLog } from '../../src/store/audit.js';
+import { Keys } from '../../src/store/keys.js';
 import { useRedis } from '../helpers/redis.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');

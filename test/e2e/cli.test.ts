@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/dev/redis-server.js';
+import { freePort } from '../../src/cli/demo/redis-server.js';
 import { TEST_JOB_KEY } from '../helpers/config.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type Daemon, spawnDaemon } from '../../src/drivers/exec.js';
-import { createSimHost } from '../../src/drivers/openvz/simulator/index.js';
+import { createSimHost } from '../../src/sim/openvz/index.js';
 import { OPEN_TEST_POLICY, TEST_JOB_KEY } from '../helpers/config.js';
 import { useRedis } from '../helpers/redis.js';
 

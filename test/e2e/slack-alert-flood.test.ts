@@ -4,8 +4,8 @@
  * an escalation, an Ack, a Silence and a resolution each edit their one message once.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AlertManager } from '../../src/alerts/manager.js';
-import { SlackSink } from '../../src/notify/slack-sink.js';
+import { AlertManager } from '../../src/bot/alerts/manager.js';
+import { SlackSink } from '../../src/chat/slack/notify/sink.js';
 import { publishGuests, type ReportedGuest, reportHost } from '../helpers/fleet.js';
 import { captureLog, waitUntil } from '../helpers/pipeline.js';
 import { ALICE, messageText, useSlackStack } from '../helpers/slack.js';
@@ -42,9 +42,9 @@ const warning: ReportedGuest[] = [
 const critical: ReportedGuest[] = [...warning, { name: 'c', memGiB: 1.2 }];
 
 beforeAll(async () => {
-  const { outbox, notifier } = s.bot.bot;
+  const { outbox, notifier, adapter } = s.bot.bot;
   await waitUntil(() => notifier.isLeader, 10_000, 'the notifier lease');
-  const sink = new SlackSink(outbox, s.pipe.config, () => notifier.flusher.wake());
+  const sink = new SlackSink(outbox, s.pipe.config, () => adapter.flusher.wake());
   manager = new AlertManager({
     store: s.bot.core.alerts,
     fleet: s.bot.core.fleet,

@@ -3,9 +3,9 @@
  * restarting mid-job, two replicas on one Redis, and Socket Mode instead of HTTP.
  */
 import { describe, expect, it } from 'vitest';
-import { createBotCore } from '../../src/bot.js';
+import { createBotCore } from '../../src/bot/core.js';
 import { createSlackBot } from '../../src/chat/slack/app.js';
-import { SlackClientSim } from '../../src/dev/slack/index.js';
+import { SlackClientSim } from '../../testkit/slack/index.js';
 import { testConfig } from '../helpers/config.js';
 import { captureLog, waitUntil } from '../helpers/pipeline.js';
 import { ALICE, CHANNEL, messageText, SIGNING_SECRET, useSlackStack } from '../helpers/slack.js';

@@ -5,9 +5,9 @@
  * nothing to be shown.
  */
 import { catalogue } from '../../jobs/index.js';
-import { type AlertEvent, AlertManager } from '../../src/alerts/manager.js';
+import { type AlertEvent, AlertManager } from '../../src/bot/alerts/manager.js';
+import { Notifier } from '../../src/bot/notifier.js';
 import { createLogger } from '../../src/log.js';
-import { Notifier } from '../../src/notify/notifier.js';
 import { captureLog, type Pipeline, waitUntil } from './pipeline.js';
 
 /** A decision the manager did not hand to chat, and why ('unchanged', 'silenced', …). */

@@ -2,8 +2,8 @@
  * Hosts as their workers would report them, written straight to Redis: for alert tests that need
  * many hosts, or a clock of their own, without a simulator and a worker per host.
  */
-import type { Guest, GuestState } from '../../src/drivers/types.js';
-import type { FleetStore } from '../../src/queue/fleet.js';
+import type { Guest, GuestState } from '../../src/model/hypervisor.js';
+import type { FleetStore } from '../../src/store/fleet.js';
 
 const GiB = 1024 ** 3;
 

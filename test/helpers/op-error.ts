@@ -1,6 +1,6 @@
 /** The OpError a promise rejects with; fails the test when it resolves or rejects with anything else. */
 import { expect } from 'vitest';
-import { OpError } from '../../src/core/errors.js';
+import { OpError } from '../../src/model/errors.js';
 
 export async function opError(p: Promise<unknown>): Promise<OpError> {
   try {

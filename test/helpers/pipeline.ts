@@ -7,28 +7,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogue as defaultCatalogue } from '../../jobs/index.js';
-import { type BotCore, createBotCore } from '../../src/bot.js';
-import { isFinal, type JobView } from '../../src/chat/job-message.js';
+import { type BotCore, createBotCore } from '../../src/bot/core.js';
+import { Notifier, type NotifySink } from '../../src/bot/notifier.js';
+import type { Pipeline as RequestPipeline } from '../../src/bot/pipeline/pipeline.js';
+import { isFinal, type JobView } from '../../src/chat/view/job-message.js';
 import { deepMerge, hostDriverConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import type { Dispatcher } from '../../src/core/dispatcher.js';
-import type { OperationDef } from '../../src/core/operation.js';
-import type { Reply } from '../../src/core/reply.js';
 import { createDriver } from '../../src/drivers/index.js';
 import { OpenVzDriver, type OpenVzDriverOptions } from '../../src/drivers/openvz/driver.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import type { Hypervisor } from '../../src/model/hypervisor.js';
+import type { Reply } from '../../src/model/outcome.js';
+import type { OperationDef } from '../../src/ops/operation.js';
 import {
   createSimHost,
   type SimContainerSeed,
   type SimHost,
   simControl,
-} from '../../src/drivers/openvz/simulator/index.js';
-import type { Hypervisor } from '../../src/drivers/types.js';
-import { createLogger, type Logger } from '../../src/log.js';
-import { Notifier, type NotifySink } from '../../src/notify/notifier.js';
-import type { Inventory } from '../../src/queue/fleet.js';
-import type { ApprovalNotice, GuestNotice, JobNotice, JobPhase } from '../../src/queue/notify.js';
+} from '../../src/sim/openvz/index.js';
+import type { Inventory } from '../../src/store/fleet.js';
+import type { ApprovalNotice, GuestNotice, JobNotice, JobPhase } from '../../src/store/notify.js';
 import { type RunningWorker, startWorker } from '../../src/worker/index.js';
 import { TEST_JOB_KEY, testConfig } from './config.js';
+import { type Drawn, drawn } from './reply.js';
 
 export type SimControl = ReturnType<typeof simControl>;
 
@@ -254,13 +255,13 @@ export interface Pipeline {
   dir: string;
   config: Config;
   core: BotCore;
-  dispatcher: Dispatcher;
+  dispatcher: RequestPipeline;
   sink: RecordingSink;
   notifier: Notifier;
   catalogue: ReadonlyMap<string, OperationDef>;
   host(name: string): HostHandle;
   /** One command through the dispatcher, as `user` (default alice). */
-  run(text: string, opts?: { user?: string; requestId?: string }): Promise<Reply>;
+  run(text: string, opts?: { user?: string; requestId?: string }): Promise<Drawn>;
   /** Dispatches a command that becomes a job and waits for its final notice. */
   runToEnd(text: string, timeoutMs?: number): Promise<{ reply: Reply; final: RecordedJob }>;
   close(): Promise<void>;
@@ -306,7 +307,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const config = testConfig(overrides, o.env);
   const botLog = captureLog('warn');
   const core = createBotCore(config, botLog.logger, catalogue);
-  const dispatcher = core.dispatcher;
+  const dispatcher = core.pipeline;
   const sink = new RecordingSink(async (host) => (await core.fleet.inventories([host])).get(host));
   const notifier = new Notifier({
     redisUrl: config.redis.url,
@@ -368,14 +369,16 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     [...handles.entries()].filter(([n]) => o.hosts[n]!.worker !== false).map(([, h]) => h.start()),
   );
 
-  const run = (text: string, opts: { user?: string; requestId?: string } = {}) =>
-    dispatcher.dispatch({
-      text,
-      user: opts.user ?? 'alice',
-      channel: 'C-test',
-      origin: 'test',
-      ...(opts.requestId ? { requestId: opts.requestId } : {}),
-    });
+  const run = async (text: string, opts: { user?: string; requestId?: string } = {}) =>
+    drawn(
+      await dispatcher.dispatch({
+        text,
+        user: opts.user ?? 'alice',
+        channel: 'C-test',
+        origin: 'test',
+        ...(opts.requestId ? { requestId: opts.requestId } : {}),
+      }),
+    );
 
   return {
     dir,

@@ -1,6 +1,6 @@
 /** Each test file gets its own real redis-server on a free port. */
 import { afterAll, beforeAll } from 'vitest';
-import { type PrivateRedis, startRedis } from '../../src/dev/redis-server.js';
+import { type PrivateRedis, startRedis } from '../../src/cli/demo/redis-server.js';
 
 /** Starts redis-server before the file's tests and stops it after; read `.url` inside tests. */
 export function useRedis(): { readonly url: string } {

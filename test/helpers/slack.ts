@@ -4,18 +4,18 @@
  * workers, and a client that sends signed slash commands and clicks like Slack does.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { type BotCore, createBotCore } from '../../src/bot.js';
+import { type BotCore, createBotCore } from '../../src/bot/core.js';
 import { createSlackBot, type SlackBot } from '../../src/chat/slack/app.js';
+import { freePort } from '../../src/cli/demo/redis-server.js';
 import type { Config } from '../../src/config/schema.js';
-import { freePort } from '../../src/dev/redis-server.js';
 import {
   SlackClientSim,
   type SlackStandin,
   type StandinOptions,
   type StoredMessage,
   startSlackStandin,
-} from '../../src/dev/slack/index.js';
-import type { Block } from '../../src/dev/slack/store.js';
+} from '../../testkit/slack/index.js';
+import type { Block } from '../../testkit/slack/store.js';
 import {
   captureLog,
   type LogCapture,

@@ -7,16 +7,17 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
-import { ApprovalStore } from '../../src/approvals/store.js';
-import { AuditLog } from '../../src/audit/log.js';
-import { createBotCore } from '../../src/bot.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
-import type { SignedJob } from '../../src/core/request.js';
-import { sign } from '../../src/core/signing.js';
-import { hostQueueName, Keys } from '../../src/queue/keys.js';
+import { createBotCore } from '../../src/bot/core.js';
+import { createPipeline } from '../../src/bot/pipeline/create.js';
+import type { SignedJob } from '../../src/model/request.js';
+import { sign } from '../../src/model/signing.js';
+import { ApprovalStore } from '../../src/store/approvals.js';
+import { AuditLog } from '../../src/store/audit.js';
+import { hostQueueName, Keys } from '../../src/store/keys.js';
 import { LOOSE_LIMITS, TEST_JOB_KEY, testConfig } from '../helpers/config.js';
 import { captureLog, type Pipeline, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
+import { drawn } from '../helpers/reply.js';
 
 const redis = useRedis();
 let p: Pipeline;
@@ -62,8 +63,8 @@ afterAll(async () => {
   await p?.close();
 });
 
-const as = (user: string, text: string, channel = 'C0OPS') =>
-  p.dispatcher.dispatch({ text, user, channel, origin: 'test' });
+const as = async (user: string, text: string, channel = 'C0OPS') =>
+  drawn(await p.dispatcher.dispatch({ text, user, channel, origin: 'test' }));
 
 describe('the policy', () => {
   it('denies by default, saying which rule denied', async () => {
@@ -191,7 +192,7 @@ describe('approvals', () => {
     const past = Date.now() - 1;
     await p.core.redis.set(key, JSON.stringify({ ...state, expiresAt: past }), 'KEEPTTL');
     await p.core.redis.zadd('vpsops:approvals:pending', past, id);
-    expect(await p.dispatcher.approvals.sweep()).toBe(1);
+    expect(await p.core.approvals.sweep()).toBe(1);
     await waitUntil(
       () => p.sink.approvals.find((n) => n.record.id === id && n.record.status === 'expired'),
       5_000,
@@ -332,7 +333,7 @@ describe('the audit trail', () => {
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
     });
-    const d = new Dispatcher({
+    const d = createPipeline({
       config: p.config,
       catalogue,
       fleet: p.core.fleet,
@@ -343,7 +344,7 @@ describe('the audit trail', () => {
       audit: new AuditLog(dead, new Keys('vpsops')),
       approvals: new ApprovalStore(p.core.redis, new Keys('vpsops')),
       notify: p.core.notify,
-    });
+    }).pipeline;
     const before = await p.core.jobs.queue('vz-eu').count();
     const r = await d.dispatch({ text: 'start web-2', user: 'alice', channel: 'C0OPS', origin: 'test' });
     expect(r.ok).toBe(false);
@@ -363,7 +364,7 @@ describe('rate limits on people', () => {
     const core = createBotCore(config, captureLog('silent').logger);
     try {
       const go = (text: string) =>
-        core.dispatcher.dispatch({ text, user: 'rita', channel: 'C0RL', origin: 'test' });
+        core.pipeline.dispatch({ text, user: 'rita', channel: 'C0RL', origin: 'test' });
       expect((await go('start web-1')).code).not.toBe('RATE_LIMITED');
       expect((await go('start web-1')).code).not.toBe('RATE_LIMITED');
       const third = await go('start web-1');

@@ -5,9 +5,9 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertStore } from '../../src/alerts/store.js';
-import type { Alert } from '../../src/alerts/types.js';
-import { Keys } from '../../src/queue/keys.js';
+import type { Alert } from '../../src/model/alert.js';
+import { AlertStore } from '../../src/store/alerts.js';
+import { Keys } from '../../src/store/keys.js';
 import { useRedis } from '../helpers/redis.js';
 
 const redis = useRedis();

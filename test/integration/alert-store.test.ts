@@ -1,9 +1,9 @@
 /** The alert store on a real Redis, with the clock in the test's hands: what reaches chat and what stays quiet. */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertStore, type AlertStoreOptions } from '../../src/alerts/store.js';
-import { type Alert, fingerprint } from '../../src/alerts/types.js';
-import { Keys } from '../../src/queue/keys.js';
+import { type Alert, fingerprint } from '../../src/model/alert.js';
+import { AlertStore, type AlertStoreOptions } from '../../src/store/alerts.js';
+import { Keys } from '../../src/store/keys.js';
 import { useRedis } from '../helpers/redis.js';
 
 const redis = useRedis();

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertManager } from '../../src/alerts/manager.js';
-import { type BotCore, createBotCore } from '../../src/bot.js';
+import { AlertManager } from '../../src/bot/alerts/manager.js';
+import { type BotCore, createBotCore } from '../../src/bot/core.js';
 import { TerminalChat } from '../../src/chat/terminal/terminal.js';
 import { loadConfig, packageRoot } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -45,7 +45,7 @@ beforeAll(() => {
       done();
     },
   });
-  const chat = new TerminalChat({ input: process.stdin, output, dispatcher: core.dispatcher, user: 'alice' });
+  const chat = new TerminalChat({ input: process.stdin, output, pipeline: core.pipeline, user: 'alice' });
   manager = new AlertManager({
     store: core.alerts,
     fleet: core.fleet,

@@ -56,7 +56,7 @@ describe('alerts', () => {
     const e = await waitEvent('crash:vz-1:101', (x) => x.state.status === 'open', 'the crash alert');
     expect(e.state).toMatchObject({ kind: 'crash', severity: 'critical', host: 'vz-1', guest: 'web-1' });
     expect(e.state.title).toBe('web-1 (101) crashed on vz-1');
-    const { alertBlocks } = await import('../../src/chat/alert-card.js');
+    const { alertBlocks } = await import('../../src/chat/view/alert-card.js');
     expect(JSON.stringify(alertBlocks(e.state, Date.now()))).toContain('"value":"web-1@vz-1"');
     const r = await p.run('/vps start web-1', { user: 'alice' });
     expect((await p.sink.final(r.jobId!)).view.phase).toBe('done');
@@ -181,20 +181,21 @@ describe('alerts', () => {
   });
 
   it('the daily digest: capacity and the last day’s incidents, claimed once per day', async () => {
-    const { claimDigest, digestBlocks } = await import('../../src/alerts/digest.js');
+    const { claimDigest, digestOf } = await import('../../src/bot/alerts/digest.js');
+    const { digestBlocks } = await import('../../src/chat/view/digest.js');
     const now = Date.UTC(2026, 10, 25, 9, 0);
     expect(await claimDigest(p.core.redis, p.core.keys, '08:00', Date.UTC(2026, 10, 25, 7, 59))).toBe(false);
     expect(await claimDigest(p.core.redis, p.core.keys, '08:00', now)).toBe(true);
     expect(await claimDigest(p.core.redis, p.core.keys, '08:00', now + 60_000)).toBe(false);
     const blocks = JSON.stringify(
-      await digestBlocks({
-        config: p.config,
-        fleet: p.core.fleet,
-        store: p.core.alerts,
-        redis: p.core.redis,
-        keys: p.core.keys,
-        now: Date.now(),
-      }),
+      digestBlocks(
+        await digestOf({
+          config: p.config,
+          fleet: p.core.fleet,
+          store: p.core.alerts,
+          now: Date.now(),
+        }),
+      ),
     );
     expect(blocks).toContain('vpsops daily digest');
     expect(blocks).toContain('RAM');

@@ -2,18 +2,20 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
-import { ApprovalStore } from '../../src/approvals/store.js';
-import { AuditLog } from '../../src/audit/log.js';
-import { renderBlocks } from '../../src/chat/render.js';
-import { loadAccessPolicy } from '../../src/config/policy-file.js';
+import { createPipeline } from '../../src/bot/pipeline/create.js';
+import type { Pipeline } from '../../src/bot/pipeline/pipeline.js';
+import { loadAccessPolicy } from '../../src/bot/policy/file.js';
+import { replyBlocks } from '../../src/chat/view/reply.js';
+import { renderBlocks } from '../../src/chat/view/text.js';
 import type { Config } from '../../src/config/schema.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
-import type { Guest } from '../../src/drivers/types.js';
 import { createLogger } from '../../src/log.js';
-import { FleetStore } from '../../src/queue/fleet.js';
-import { JobStore } from '../../src/queue/jobs.js';
-import { Keys } from '../../src/queue/keys.js';
-import { NotifyPublisher } from '../../src/queue/notify.js';
+import type { Guest } from '../../src/model/hypervisor.js';
+import { ApprovalStore } from '../../src/store/approvals.js';
+import { AuditLog } from '../../src/store/audit.js';
+import { FleetStore } from '../../src/store/fleet.js';
+import { JobStore } from '../../src/store/jobs.js';
+import { Keys } from '../../src/store/keys.js';
+import { NotifyPublisher } from '../../src/store/notify.js';
 import { TEST_JOB_KEY, testConfig } from '../helpers/config.js';
 import { useRedis } from '../helpers/redis.js';
 
@@ -60,11 +62,11 @@ let notify: NotifyPublisher;
 let fleet: FleetStore;
 const closers: (() => Promise<void>)[] = [];
 
-function dispatcherFor(c: Config): Dispatcher {
+function dispatcherFor(c: Config): Pipeline {
   const keys = new Keys('vpsops');
   const js = new JobStore(redis, keys, c, notify);
   closers.push(() => js.close());
-  return new Dispatcher({
+  return createPipeline({
     config: c,
     catalogue,
     fleet,
@@ -75,15 +77,15 @@ function dispatcherFor(c: Config): Dispatcher {
     audit: new AuditLog(redis, keys),
     approvals: new ApprovalStore(redis, keys),
     notify,
-  });
+  }).pipeline;
 }
 
-const ask = async (d: Dispatcher, text: string, user = 'alice') => {
+const ask = async (d: Pipeline, text: string, user = 'alice') => {
   const reply = await d.dispatch({ text, user, channel: 'C1', origin: 'test' });
-  return { reply, text: renderBlocks(reply.blocks) };
+  return { reply, text: renderBlocks(replyBlocks(reply)) };
 };
 
-let open: Dispatcher;
+let open: Pipeline;
 
 beforeAll(async () => {
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });

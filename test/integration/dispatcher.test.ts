@@ -3,20 +3,22 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
-import { ApprovalStore } from '../../src/approvals/store.js';
-import { AuditLog } from '../../src/audit/log.js';
-import { renderBlocks } from '../../src/chat/render.js';
-import { loadAccessPolicy } from '../../src/config/policy-file.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
-import { verify } from '../../src/core/signing.js';
-import type { Guest } from '../../src/drivers/types.js';
+import { createPipeline } from '../../src/bot/pipeline/create.js';
+import type { Pipeline } from '../../src/bot/pipeline/pipeline.js';
+import { loadAccessPolicy } from '../../src/bot/policy/file.js';
+import { renderBlocks } from '../../src/chat/view/text.js';
 import { createLogger } from '../../src/log.js';
-import { FleetStore } from '../../src/queue/fleet.js';
-import { JobStore } from '../../src/queue/jobs.js';
-import { hostQueueName, Keys, NOTIFY_QUEUE } from '../../src/queue/keys.js';
-import { NotifyPublisher } from '../../src/queue/notify.js';
+import type { Guest } from '../../src/model/hypervisor.js';
+import { verify } from '../../src/model/signing.js';
+import { ApprovalStore } from '../../src/store/approvals.js';
+import { AuditLog } from '../../src/store/audit.js';
+import { FleetStore } from '../../src/store/fleet.js';
+import { JobStore } from '../../src/store/jobs.js';
+import { hostQueueName, Keys, NOTIFY_QUEUE } from '../../src/store/keys.js';
+import { NotifyPublisher } from '../../src/store/notify.js';
 import { TEST_JOB_KEY, testConfig } from '../helpers/config.js';
 import { useRedis } from '../helpers/redis.js';
+import { drawn } from '../helpers/reply.js';
 
 const redisServer = useRedis();
 const guest = (id: string, name: string, state: Guest['state'] = 'running'): Guest => ({
@@ -30,7 +32,7 @@ const guest = (id: string, name: string, state: Guest['state'] = 'running'): Gue
 });
 
 let redis: Redis;
-let dispatcher: Dispatcher;
+let dispatcher: Pipeline;
 let jobs: JobStore;
 let notify: NotifyPublisher;
 const config = () =>
@@ -43,8 +45,8 @@ async function jobCount(host: string): Promise<number> {
   return n;
 }
 
-const run = (text: string, user = 'alice') =>
-  dispatcher.dispatch({ text, user, channel: 'C1', origin: 'test' });
+const run = async (text: string, user = 'alice') =>
+  drawn(await dispatcher.dispatch({ text, user, channel: 'C1', origin: 'test' }));
 
 beforeAll(async () => {
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
@@ -53,7 +55,7 @@ beforeAll(async () => {
   notify = new NotifyPublisher(redis, 'vpsops');
   const c = config();
   jobs = new JobStore(redis, keys, c, notify);
-  dispatcher = new Dispatcher({
+  dispatcher = createPipeline({
     config: c,
     catalogue,
     fleet,
@@ -64,7 +66,7 @@ beforeAll(async () => {
     audit: new AuditLog(redis, keys),
     approvals: new ApprovalStore(redis, keys),
     notify,
-  });
+  }).pipeline;
   const now = Date.now();
   await fleet.publishInventory({
     host: 'vz-1',

@@ -10,13 +10,13 @@ import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AlertEvent, AlertManager } from '../../src/alerts/manager.js';
-import { AlertStore } from '../../src/alerts/store.js';
+import { type AlertEvent, AlertManager } from '../../src/bot/alerts/manager.js';
 import { KvmDriver, type KvmDriverOptions } from '../../src/drivers/kvm/index.js';
-import type { Guest, GuestEvent } from '../../src/drivers/types.js';
 import { createLogger } from '../../src/log.js';
-import { FleetStore } from '../../src/queue/fleet.js';
-import { Keys } from '../../src/queue/keys.js';
+import type { Guest, GuestEvent } from '../../src/model/hypervisor.js';
+import { AlertStore } from '../../src/store/alerts.js';
+import { FleetStore } from '../../src/store/fleet.js';
+import { Keys } from '../../src/store/keys.js';
 import { testConfig } from '../helpers/config.js';
 import { opError } from '../helpers/op-error.js';
 import { useRedis } from '../helpers/redis.js';

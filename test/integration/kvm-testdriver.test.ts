@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTALL_SENTENCE, KvmDriver, type KvmDriverOptions } from '../../src/drivers/kvm/index.js';
-import type { Guest, GuestEvent } from '../../src/drivers/types.js';
+import type { Guest, GuestEvent } from '../../src/model/hypervisor.js';
 import { opError } from '../helpers/op-error.js';
 
 const KiB = 1024;

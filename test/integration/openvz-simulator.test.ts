@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExecResult, run } from '../../src/drivers/exec.js';
-import { createSimHost, type SimHost, simControl } from '../../src/drivers/openvz/simulator/index.js';
+import { createSimHost, type SimHost, simControl } from '../../src/sim/openvz/index.js';
 
 let root: string;
 let sim: SimHost;

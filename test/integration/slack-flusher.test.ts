@@ -6,14 +6,14 @@
  */
 import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Block } from '../../src/chat/blocks.js';
-import { type SlackStandin, startSlackStandin } from '../../src/dev/slack/index.js';
+import { type CallKey, SlackBudget } from '../../src/chat/slack/notify/budget.js';
+import { SlackFlusher } from '../../src/chat/slack/notify/flusher.js';
+import { SlackOutbox } from '../../src/chat/slack/notify/outbox.js';
+import { webTransport } from '../../src/chat/slack/notify/transport.js';
+import type { Block } from '../../src/chat/view/blocks.js';
 import { createLogger } from '../../src/log.js';
-import { type CallKey, SlackBudget } from '../../src/notify/budget.js';
-import { SlackFlusher } from '../../src/notify/flusher.js';
-import { SlackOutbox } from '../../src/notify/outbox.js';
-import { webTransport } from '../../src/notify/slack-transport.js';
-import { Keys } from '../../src/queue/keys.js';
+import { Keys } from '../../src/store/keys.js';
+import { type SlackStandin, startSlackStandin } from '../../testkit/slack/index.js';
 import { testConfig } from '../helpers/config.js';
 import { waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';

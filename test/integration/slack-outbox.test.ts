@@ -1,8 +1,8 @@
 /** The Slack outbox on a real Redis: ordering rules that keep a job's message right across bots. */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackOutbox } from '../../src/notify/outbox.js';
-import { Keys } from '../../src/queue/keys.js';
+import { SlackOutbox } from '../../src/chat/slack/notify/outbox.js';
+import { Keys } from '../../src/store/keys.js';
 import { useRedis } from '../helpers/redis.js';
 
 const redis = useRedis();

@@ -2,8 +2,8 @@
 import { App, LogLevel, type types } from '@slack/bolt';
 import { WebClient, LogLevel as WebLogLevel } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/dev/redis-server.js';
-import { SlackClientSim, type SlackStandin, startSlackStandin } from '../../src/dev/slack/index.js';
+import { freePort } from '../../src/cli/demo/redis-server.js';
+import { SlackClientSim, type SlackStandin, startSlackStandin } from '../../testkit/slack/index.js';
 
 const SECRET = 'test-signing-secret';
 const TOKEN = 'xoxb-test-token';

@@ -6,10 +6,10 @@
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderBlocks } from '../../src/chat/render.js';
-import type { JobRequest, SignedJob } from '../../src/core/request.js';
-import { sign } from '../../src/core/signing.js';
-import type { HostRegistration } from '../../src/queue/fleet.js';
+import { renderBlocks } from '../../src/chat/view/text.js';
+import type { JobRequest, SignedJob } from '../../src/model/request.js';
+import { sign } from '../../src/model/signing.js';
+import type { HostRegistration } from '../../src/store/fleet.js';
 import { TEST_JOB_KEY } from '../helpers/config.js';
 import { type Pipeline, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';

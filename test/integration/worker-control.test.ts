@@ -7,9 +7,9 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../jobs/index.js';
-import { renderBlocks } from '../../src/chat/render.js';
-import type { OperationDef } from '../../src/core/operation.js';
-import type { SignedJob } from '../../src/core/request.js';
+import { renderBlocks } from '../../src/chat/view/text.js';
+import type { SignedJob } from '../../src/model/request.js';
+import type { OperationDef } from '../../src/ops/operation.js';
 import { type Pipeline, type RecordedJob, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 import { lockHolder, pidAlive } from '../helpers/sim-locks.js';

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as exec } from '../../src/drivers/exec.js';
-import type { Guest } from '../../src/drivers/types.js';
-import type { Inventory } from '../../src/queue/fleet.js';
+import type { Guest } from '../../src/model/hypervisor.js';
+import type { Inventory } from '../../src/store/fleet.js';
 import { type Pipeline, type RecordedJob, startPipeline, waitUntil } from '../helpers/pipeline.js';
 import { useRedis } from '../helpers/redis.js';
 
@@ -167,7 +167,8 @@ describe('worker pipeline', () => {
     expect(status.reply.jobId).toBeDefined();
     expect(status.final.view.phase).toBe('done');
     expect(status.final.notice.result?.summary).toBe('web-5 is running.');
-    expect(status.final.notice.result?.data).toMatchObject({
+    const seen = status.final.notice.result?.view;
+    expect(seen?.kind === 'guest' ? seen.guest : undefined).toMatchObject({
       id: '105',
       name: 'web-5',
       state: 'running',
@@ -176,7 +177,8 @@ describe('worker pipeline', () => {
 
     const list = await p.runToEnd('/vps list host=vz-1 refresh=yes');
     expect(list.final.view.phase).toBe('done');
-    const guests = list.final.notice.result?.data as Guest[];
+    const listed = list.final.notice.result?.view;
+    const guests = listed?.kind === 'guests' ? listed.rows.map((r) => r.guest) : [];
     expect(guests.map((g) => g.id).sort()).toEqual(['101', '102', '103', '104', '105', '106', '107', '108']);
     expect(guests.find((g) => g.id === '105')?.description).toBe('changed-live');
     expect(list.final.notice.result?.summary).toBe('8 guests on vz-1 (asked just now).');

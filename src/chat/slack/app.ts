@@ -5,15 +5,16 @@
  */
 import { App, LogLevel } from '@slack/bolt';
 import { catalogue } from '../../../jobs/index.js';
-import type { BotCore } from '../../bot.js';
+import type { BotCore } from '../../bot/core.js';
+import { NotifierService } from '../../bot/notifier-service.js';
 import type { Config } from '../../config/schema.js';
-import { OpError } from '../../core/errors.js';
 import type { Logger } from '../../log.js';
-import { SlackOutbox } from '../../notify/outbox.js';
-import { SlackNotifier } from '../../notify/slack-notifier.js';
-import { type SlackTransport, webTransport } from '../../notify/slack-transport.js';
+import { OpError } from '../../model/errors.js';
 import type { SlackContext } from './context.js';
 import { slackLogger } from './logger.js';
+import { SlackAdapter } from './notify/adapter.js';
+import { SlackOutbox } from './notify/outbox.js';
+import { type SlackTransport, webTransport } from './notify/transport.js';
 import { onActions } from './on-action.js';
 import { onAlerts } from './on-alert.js';
 import { onApprovals } from './on-approval.js';
@@ -23,7 +24,10 @@ import { UserGroups } from './usergroups.js';
 
 export interface SlackBot {
   app: App;
-  notifier: SlackNotifier;
+  /** The notifier (whichever replica holds its lease runs it). */
+  notifier: NotifierService;
+  /** The Slack side of the notifier: the outbox's sink and its flusher. */
+  adapter: SlackAdapter;
   outbox: SlackOutbox;
   /** Where Slack should post (HTTP mode), e.g. http://0.0.0.0:3000/slack/events. */
   mode: 'http' | 'socket';
@@ -78,15 +82,21 @@ export function createSlackBot(core: BotCore, log: Logger, transport?: SlackTran
     ],
   });
   const outbox = new SlackOutbox(core.redis, core.keys, config.slack.updateInterval);
-  const notifier = new SlackNotifier({
+  const adapter = new SlackAdapter({
     config,
-    redis: core.redis,
     keys: core.keys,
     outbox,
     transport: transport ?? webTransport({ token, log, ...(apiUrl ? { apiUrl } : {}) }),
-    catalogue,
     log,
     audit: core.audit,
+  });
+  const notifier = new NotifierService({
+    config,
+    redis: core.redis,
+    keys: core.keys,
+    catalogue,
+    log,
+    adapters: [adapter],
   });
   const ctx: SlackContext = { core, outbox, log, groups: new UserGroups(app.client, log) };
   const openCreateModal = onViews(app, ctx);
@@ -102,6 +112,7 @@ export function createSlackBot(core: BotCore, log: Logger, transport?: SlackTran
   return {
     app,
     notifier,
+    adapter,
     outbox,
     mode,
     async start() {
@@ -113,10 +124,11 @@ export function createSlackBot(core: BotCore, log: Logger, transport?: SlackTran
           cause: err,
         });
       }
-      notifier.workspaceUrl = await app.client.auth
+      adapter.workspaceUrl = await app.client.auth
         .test()
         .then((r) => r.url)
         .catch(() => undefined);
+      await adapter.start();
       await notifier.start();
       // Every replica sweeps: deciding an expiry is atomic, so only one of them reports it.
       stopSweeper = core.startApprovalSweeper();
@@ -126,6 +138,7 @@ export function createSlackBot(core: BotCore, log: Logger, transport?: SlackTran
       stopSweeper?.();
       await app.stop().catch(() => {});
       await notifier.close();
+      await adapter.close();
     },
   };
 }

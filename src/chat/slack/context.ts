@@ -3,12 +3,13 @@
  * a slash command's ack body, or a response_url message with Prev/Next buttons for paged reads.
  */
 import type { BlockAction, ButtonAction } from '@slack/bolt';
-import type { BotCore } from '../../bot.js';
-import type { CommandInput } from '../../core/dispatcher.js';
-import type { Reply } from '../../core/reply.js';
+import type { BotCore } from '../../bot/core.js';
+import type { CommandInput } from '../../bot/pipeline/pipeline.js';
 import type { Logger } from '../../log.js';
-import type { SlackOutbox, SlackPayload } from '../../notify/outbox.js';
-import { actions, type Block, button } from '../blocks.js';
+import type { Reply } from '../../model/outcome.js';
+import { actions, type Block, button } from '../view/blocks.js';
+import { replyBlocks } from '../view/reply.js';
+import type { SlackOutbox, SlackPayload } from './notify/outbox.js';
 import type { UserGroups } from './usergroups.js';
 
 export interface SlackContext {
@@ -23,7 +24,7 @@ const MAX_BLOCKS = 50;
 
 /** The reply's blocks, with Prev/Next buttons when it is one page of several. */
 export function replyPayload(reply: Reply, text: string): SlackPayload {
-  const blocks: Block[] = reply.blocks.slice(0, reply.page ? MAX_BLOCKS - 1 : MAX_BLOCKS);
+  const blocks: Block[] = replyBlocks(reply).slice(0, reply.page ? MAX_BLOCKS - 1 : MAX_BLOCKS);
   const p = reply.page;
   if (p && p.pages > 1) {
     const nav = [];

@@ -4,8 +4,8 @@
  */
 
 import type { Config } from '../../config/schema.js';
-import { formatSize } from '../../core/units.js';
-import type { ContextBlock, SectionBlock } from '../blocks.js';
+import { formatSize } from '../../model/units.js';
+import type { ContextBlock, SectionBlock } from '../view/blocks.js';
 import { clip, LIMITS } from './limits.js';
 
 /** Plain text, the only kind Slack allows in labels, options and placeholders. */

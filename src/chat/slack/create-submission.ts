@@ -1,8 +1,8 @@
 /**
  * A create modal's submission: read back from `view.state.values`, turned into the command text the
- * dispatcher already understands, and the dispatcher's refusal turned into messages under the inputs.
+ * pipeline already understands, and the pipeline's refusal turned into messages under the inputs.
  */
-import { NAME_RE } from '../../core/args.js';
+import { NAME_RE } from '../../ops/args.js';
 import { NAME_HINT } from './create-modal.js';
 import { clip } from './limits.js';
 
@@ -69,7 +69,7 @@ export function checkCreateFields(fields: CreateFields): Record<string, string> 
   return undefined;
 }
 
-// The dispatcher's field names mapped to the modal's blocks: the name is the create's target word,
+// The pipeline's field names mapped to the modal's blocks: the name is the create's target word,
 // and vcpus/memory/disk come from the plan the modal offers.
 const FIELD_BLOCK = new Map<string, (typeof FIELDS)[number]>([
   ['host', 'host'],

@@ -2,10 +2,10 @@
  * The App Home tab: the fleet with how full each host is, and the user's recent jobs. A pure
  * function of what Redis holds; the Slack adapter publishes it with `views.publish`.
  */
-import { type Allocation, allocation, type Usage } from '../../core/allocation.js';
-import { formatSize } from '../../core/units.js';
-import type { GuestState } from '../../drivers/types.js';
-import type { HostView } from '../../queue/fleet.js';
+import { type Allocation, allocation, type Usage } from '../../model/allocation.js';
+import type { GuestState } from '../../model/hypervisor.js';
+import { formatSize } from '../../model/units.js';
+import type { HostView } from '../../store/fleet.js';
 import {
   actions,
   type Block,
@@ -17,8 +17,8 @@ import {
   progressBar,
   type SectionBlock,
   section,
-} from '../blocks.js';
-import { ageText, hostState, stateLabel } from '../messages.js';
+} from '../view/blocks.js';
+import { ageText, hostState, stateLabel } from '../view/messages.js';
 import { clip, LIMITS } from './limits.js';
 
 /** A Home tab view as `views.publish` takes it. */

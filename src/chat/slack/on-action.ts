@@ -16,7 +16,7 @@ import {
 export function onActions(app: App, ctx: SlackContext): void {
   app.action<Click>('job_cancel', async ({ ack, body, action }) => {
     await ack();
-    const reply = await ctx.core.dispatcher.dispatch(
+    const reply = await ctx.core.pipeline.dispatch(
       await clickCommand(ctx, body, `cancel ${action.value ?? ''}`),
     );
     // The job's own message shows the cancellation; say something only when it did not work.
@@ -26,7 +26,7 @@ export function onActions(app: App, ctx: SlackContext): void {
   app.action<Click>('job_retry', async ({ ack, body, action }) => {
     await ack();
     const { text: _text, ...input } = await clickCommand(ctx, body, '');
-    const reply = await ctx.core.dispatcher.retry(action.value ?? '', input);
+    const reply = await ctx.core.pipeline.retry(action.value ?? '', input);
     const channel = clickChannel(body);
     if (!reply.jobId || !channel) return answerClick(ctx, body, reply);
     await ctx.outbox.openJob({
@@ -43,7 +43,7 @@ export function onActions(app: App, ctx: SlackContext): void {
       await ack();
       const text = pagedText(action.value ?? '');
       if (!text) return;
-      const reply = await ctx.core.dispatcher.dispatch(await clickCommand(ctx, body, text));
+      const reply = await ctx.core.pipeline.dispatch(await clickCommand(ctx, body, text));
       await answerClick(ctx, body, reply, { replaceOriginal: true, text });
     });
   }

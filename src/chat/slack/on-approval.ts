@@ -17,7 +17,7 @@ const DENY_VIEW = 'vps_deny';
 export function onApprovals(app: App, ctx: SlackContext): void {
   app.action<Click>('approval_approve', async ({ ack, body, action }) => {
     await ack();
-    const reply = await ctx.core.dispatcher.dispatch(
+    const reply = await ctx.core.pipeline.dispatch(
       await clickCommand(ctx, body, `approve ${action.value ?? ''}`),
     );
     if (reply.jobId && reply.job?.channel) {
@@ -62,7 +62,7 @@ export function onApprovals(app: App, ctx: SlackContext): void {
     const meta = parseMeta(view.private_metadata);
     const reason = view.state.values.reason?.reason_input?.value?.trim() ?? '';
     const user = body.user.id;
-    const reply = await ctx.core.dispatcher.dispatch({
+    const reply = await ctx.core.pipeline.dispatch({
       text: `deny ${meta.id} reason=${JSON.stringify(reason.replace(/"/g, "'"))}`,
       user,
       usergroups: await ctx.groups.of(user),

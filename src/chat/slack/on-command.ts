@@ -1,13 +1,12 @@
 /**
- * `/vps …` from Slack. Ack first: the dispatcher parses, authorizes and enqueues from Redis alone,
+ * `/vps …` from Slack. Ack first: the pipeline parses, authorizes and enqueues from Redis alone,
  * then the ack answers reads and refusals (only the caller sees them); a job's message is left to
  * the notifier, which posts it in the channel and updates it in place. `/vps create` with nothing
  * after it opens the create form instead.
  */
 import type { App, SlashCommand } from '@slack/bolt';
-import { queuedBlocks } from '../../core/enqueue.js';
-import type { Reply } from '../../core/reply.js';
-import { jobText } from '../job-message.js';
+import type { Reply } from '../../model/outcome.js';
+import { jobText, queuedBlocks } from '../view/job-message.js';
 import { ackBody, replyPayload, type SlackContext } from './context.js';
 
 /** Slack gives up on an ack after 3 s; past this, ack with a holding answer and finish after. */
@@ -23,7 +22,7 @@ export function onCommand(app: App, ctx: SlackContext, openCreateModal: OpenModa
       await openCreateModal(command);
       return;
     }
-    const dispatched = ctx.core.dispatcher.dispatch({
+    const dispatched = ctx.core.pipeline.dispatch({
       text,
       user: command.user_id,
       usergroups: await ctx.groups.of(command.user_id),

@@ -5,7 +5,7 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { hostDriverConfig } from '../../config/load.js';
-import { allocation } from '../../core/allocation.js';
+import { allocation } from '../../model/allocation.js';
 import { replyPayload, type SlackContext } from './context.js';
 import { CREATE_CALLBACK_ID, createModal } from './create-modal.js';
 import {
@@ -49,7 +49,7 @@ export function onViews(app: App, ctx: SlackContext): (command: SlashCommand) =>
     if (bad) return void (await ack({ response_action: 'errors', errors: bad }));
     const { channel } = privateMetadata(view);
     const user = body.user.id;
-    const reply = await ctx.core.dispatcher.dispatch({
+    const reply = await ctx.core.pipeline.dispatch({
       text: createCommandText(fields),
       user,
       usergroups: await ctx.groups.of(user),

@@ -1,9 +1,11 @@
-/** A terminal chat session on the bot core: the prompt plus the notifier that feeds it updates. */
+/**
+ * A terminal chat session on the bot core: the prompt, plus the deployment's notifier serving it
+ * (unless a bot already runs that notifier: then the terminal does not start a second one).
+ */
 import { catalogue } from '../../../jobs/index.js';
-import { AlertManager } from '../../alerts/manager.js';
-import type { BotCore } from '../../bot.js';
+import type { BotCore } from '../../bot/core.js';
+import { NotifierService } from '../../bot/notifier-service.js';
 import type { Logger } from '../../log.js';
-import { Notifier } from '../../notify/notifier.js';
 import { type ExtraCommand, TerminalChat } from './terminal.js';
 
 export interface SessionOptions {
@@ -24,35 +26,34 @@ export async function runTerminalSession(o: SessionOptions): Promise<void> {
   const chat = new TerminalChat({
     input: o.input,
     output: o.output,
-    dispatcher: o.core.dispatcher,
+    pipeline: o.core.pipeline,
     user: o.user,
     tty: o.tty,
     ...(o.extra ? { extra: o.extra } : {}),
   });
-  const alerts = new AlertManager({
-    store: o.core.alerts,
-    fleet: o.core.fleet,
-    config,
-    log: o.log.child({ component: 'alerts' }),
-    emit: (e) => chat.alert(e),
-  });
-  alerts.start();
-  const notifier = new Notifier({
-    redisUrl: config.redis.url,
-    prefix: config.redis.prefix,
-    catalogue,
-    sink: chat,
-    log: o.log,
-    alerts,
-  });
-  notifier.start();
+  // One notifier per deployment: where a bot already runs it, job updates and alerts are its to show.
+  const elsewhere = await NotifierService.heldElsewhere(o.core.redis, o.core.keys);
+  const notifier = elsewhere
+    ? undefined
+    : new NotifierService({
+        config,
+        redis: o.core.redis,
+        keys: o.core.keys,
+        catalogue,
+        log: o.log,
+        adapters: [chat],
+      });
+  await notifier?.start();
   const stopSweeper = o.core.startApprovalSweeper();
   try {
     o.onReady?.();
+    if (elsewhere)
+      chat.say(
+        'A vpsops bot runs the notifier of this deployment: job updates and alerts show in its chat, not here. Commands work as usual.',
+      );
     await chat.run();
   } finally {
     stopSweeper();
-    alerts.stop();
-    await notifier.close();
+    await notifier?.close();
   }
 }

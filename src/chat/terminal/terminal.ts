@@ -3,17 +3,17 @@
  * Replies are rendered from the same Block Kit the Slack adapter sends; job messages update in place.
  */
 import { createInterface, type Interface } from 'node:readline';
-import type { AlertEvent } from '../../alerts/manager.js';
-import type { Dispatcher } from '../../core/dispatcher.js';
-import { toOpError } from '../../core/errors.js';
-import type { NotifySink } from '../../notify/notifier.js';
-import type { ApprovalNotice, GuestNotice, JobNotice } from '../../queue/notify.js';
-import { alertBlocks } from '../alert-card.js';
-import { approvalBlocks } from '../approval-card.js';
-import type { Block } from '../blocks.js';
-import { isFinal, type JobView, jobBlocks } from '../job-message.js';
-import { guestNoticeText } from '../messages.js';
-import { renderBlocks } from '../render.js';
+import type { ChatAdapter } from '../../bot/adapter.js';
+import type { AlertEvent } from '../../bot/alerts/manager.js';
+import type { Pipeline } from '../../bot/pipeline/pipeline.js';
+import { toOpError } from '../../model/errors.js';
+import type { ApprovalNotice, GuestNotice, JobNotice } from '../../store/notify.js';
+import { alertBlocks } from '../view/alert-card.js';
+import { approvalBlocks } from '../view/approval-card.js';
+import { isFinal, type JobView, jobBlocks } from '../view/job-message.js';
+import { guestNoticeText } from '../view/messages.js';
+import { replyBlocks } from '../view/reply.js';
+import { renderBlocks } from '../view/text.js';
 import { Screen } from './screen.js';
 
 /** Extra slash commands the host program offers (the demo adds `/sim`). Return text to print. */
@@ -22,7 +22,7 @@ export type ExtraCommand = (args: string[]) => Promise<string>;
 export interface TerminalOptions {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
-  dispatcher: Dispatcher;
+  pipeline: Pipeline;
   user: string;
   channel?: string;
   tty?: boolean;
@@ -31,7 +31,8 @@ export interface TerminalOptions {
 
 const USER_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-export class TerminalChat implements NotifySink {
+export class TerminalChat implements ChatAdapter {
+  readonly name = 'terminal';
   private user: string;
   private readonly screen: Screen;
   private rl: Interface | undefined;
@@ -46,6 +47,11 @@ export class TerminalChat implements NotifySink {
 
   private get channel(): string {
     return this.o.channel ?? 'terminal';
+  }
+
+  /** A line from the program around the chat (not an answer to a command). */
+  say(text: string): void {
+    this.screen.print(text);
   }
 
   /** Runs the prompt until end of input, /quit or Ctrl-C. */
@@ -103,26 +109,22 @@ export class TerminalChat implements NotifySink {
   }
 
   private async command(line: string): Promise<void> {
-    const reply = await this.o.dispatcher.dispatch({
+    const reply = await this.o.pipeline.dispatch({
       text: line,
       user: this.user,
       channel: this.channel,
       origin: 'terminal',
     });
     if (reply.jobId) this.mine.add(reply.jobId);
-    this.screen.print(renderBlocks(reply.blocks), reply.jobId);
+    this.screen.print(renderBlocks(replyBlocks(reply)), reply.jobId);
   }
 
-  async job(
-    view: JobView,
-    notice: JobNotice,
-    render?: (r: import('../../core/operation.js').RunResult) => Block[],
-  ): Promise<void> {
+  async job(view: JobView, notice: JobNotice): Promise<void> {
     if (!this.mine.has(view.requestId)) return;
     const final = isFinal(view.phase);
     if (final) this.mine.delete(view.requestId);
     void notice;
-    const blocks = jobBlocks(view, render);
+    const blocks = jobBlocks(view);
     // Off a TTY every update is a new line, so print only the status line until the outcome.
     this.screen.print(renderBlocks(final || this.o.tty ? blocks : blocks.slice(0, 1)), view.requestId);
   }

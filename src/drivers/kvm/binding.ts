@@ -4,7 +4,7 @@
  * (src/types/unraid-libvirt.d.ts), so the build does not need the package either.
  */
 import type { Domain, DomainInfo, Hypervisor, NodeInfo } from '@unraid/libvirt';
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 
 /** The npm package that provides the binding. */
 export const BINDING_PACKAGE = '@unraid/libvirt';

@@ -4,8 +4,8 @@
  */
 import { readFile, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { OpError } from '../../core/errors.js';
-import type { HostCapacity, HostInfo } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { HostCapacity, HostInfo } from '../../model/hypervisor.js';
 import type { KvmContext } from './context.js';
 
 const KiB = 1024;

@@ -3,7 +3,7 @@
  * is gone (libvirtd restarted) reopens it, with backoff while libvirtd is still down, and is
  * retried once. Domain handles never outlive a call: each call looks its domain up again.
  */
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 import { humanDuration } from '../human.js';
 import { type LvConnection, type LvDomain, loadBinding } from './binding.js';
 import { type KvmAction, libvirtError } from './errors.js';

@@ -1,5 +1,5 @@
 /** What every part of the KVM driver shares: the connection, virsh, the paths and the knobs. */
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 import type { LibvirtConnection } from './connection.js';
 import type { DriverLogger, Virsh } from './virsh.js';
 

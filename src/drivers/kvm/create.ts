@@ -4,8 +4,8 @@
  * create made and nothing else). On the test driver no disk is made or removed.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { OpError } from '../../core/errors.js';
-import type { CreateSpec, Guest, OpContext } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { CreateSpec, Guest, OpContext } from '../../model/hypervisor.js';
 import { XML_INACTIVE } from './binding.js';
 import type { KvmContext } from './context.js';
 import { createOverlay, resolveBaseImage } from './disk.js';

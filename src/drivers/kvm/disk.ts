@@ -4,7 +4,7 @@
  */
 import { access, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 import { type ExecResult, run } from '../exec.js';
 import { humanBytes } from '../human.js';
 import type { KvmContext } from './context.js';

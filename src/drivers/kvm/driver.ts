@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 import type {
   CreateSpec,
   Guest,
@@ -18,7 +18,7 @@ import type {
   ResizeSpec,
   ShutdownOptions,
   Snapshot,
-} from '../types.js';
+} from '../../model/hypervisor.js';
 import { hostCapacity, hostInfo } from './capacity.js';
 import { LibvirtConnection } from './connection.js';
 import { isTestDriverUri, type KvmContext } from './context.js';

@@ -4,7 +4,7 @@
  * (which carry the virErrorNumber) and `virshError` for a failed virsh call (whose number is recovered
  * from the message prefix). virsh must run with LC_ALL=C so the texts matched here are English.
  */
-import { type ErrorCode, OpError } from '../../core/errors.js';
+import { type ErrorCode, OpError } from '../../model/errors.js';
 import { ALREADY_RUNNING, type KvmAction, NOT_RUNNING, pastTense, VERBS } from './error-text.js';
 import {
   codeFromMessage,

@@ -4,7 +4,7 @@
  * e.g. `2024-05-01 10:00:00.123+0000: event 'lifecycle' for domain 'web-1': Stopped Failed`.
  * virsh flushes each line as it happens, so the driver can stream them from the child's stdout.
  */
-import type { GuestEvent, GuestEventType } from '../types.js';
+import type { GuestEvent, GuestEventType } from '../../model/hypervisor.js';
 
 /** Arguments for the supervised event child. Run with LC_ALL=C: the event words are translated otherwise. */
 export const EVENT_ARGS: readonly string[] = ['event', '--all', '--loop', '--timestamp'];

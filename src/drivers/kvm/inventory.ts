@@ -4,7 +4,7 @@
  * through the binding (no process) when a guest first shows up. On the test driver, whose guests no
  * other process can see, the binding lists them itself.
  */
-import type { Guest } from '../types.js';
+import type { Guest } from '../../model/hypervisor.js';
 import type { LvConnection, LvDomain } from './binding.js';
 import { bindingError } from './connection.js';
 import type { KvmContext } from './context.js';

@@ -3,9 +3,9 @@
  * The binding does all but reboot, which goes through `virsh reboot` (the binding has none);
  * on the test driver a reboot is a shutdown and a start through the binding.
  */
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
+import type { OpContext, ShutdownOptions } from '../../model/hypervisor.js';
 import { humanDuration } from '../human.js';
-import type { OpContext, ShutdownOptions } from '../types.js';
 import { delay, type KvmContext } from './context.js';
 import { DomainState } from './states.js';
 import { checkDomainName } from './validate.js';

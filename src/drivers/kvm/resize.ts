@@ -4,9 +4,9 @@
  * ceiling with --maximum / setmaxmem); disks grow live (`virsh blockresize`) or offline (qemu-img).
  * On the test driver the persistent XML is rewritten through the binding (no live change, no disks).
  */
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
+import type { OpContext, ResizeResult, ResizeSpec } from '../../model/hypervisor.js';
 import { humanBytes } from '../human.js';
-import type { OpContext, ResizeResult, ResizeSpec } from '../types.js';
 import { XML_INACTIVE } from './binding.js';
 import { type KvmContext, testDriverUnsupported } from './context.js';
 import { growOffline, virtualSize } from './disk.js';

@@ -2,8 +2,8 @@
  * Snapshots through virsh (the binding has none): internal qcow2 snapshots, taken live on a
  * running guest. libvirt names snapshots, so a snapshot's id is its name.
  */
-import { OpError } from '../../core/errors.js';
-import type { OpContext, Snapshot } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { OpContext, Snapshot } from '../../model/hypervisor.js';
 import { type KvmContext, testDriverUnsupported } from './context.js';
 import {
   isNoCurrentSnapshot,

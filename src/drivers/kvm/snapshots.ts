@@ -3,8 +3,8 @@
  * libvirt names snapshots, so a snapshot's id is its name. The table is laid out by display width,
  * so wide characters shift the columns; rows are therefore split on the timestamp, not on offsets.
  */
-import { OpError } from '../../core/errors.js';
-import type { Snapshot } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { Snapshot } from '../../model/hypervisor.js';
 
 /** Arguments that list a domain's snapshots with their parents. */
 export function snapshotListArgs(domain: string): string[] {

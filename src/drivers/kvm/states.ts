@@ -3,7 +3,7 @@
  * (`state.state`, `state.reason`) and of the binding's getState, and the words of `domstate --reason`.
  * Words are virsh's own (tools/virsh-domain-monitor.c), so a reason reads the same wherever it came from.
  */
-import type { GuestState } from '../types.js';
+import type { GuestState } from '../../model/hypervisor.js';
 
 /** virDomainState, indexed by number, as virsh prints it. */
 export const STATE_NAMES = [

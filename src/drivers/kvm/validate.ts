@@ -4,7 +4,7 @@
  * throws OpError BAD_INPUT with a sentence that says what was wrong. Nothing unchecked reaches libvirt.
  */
 import { isAbsolute, resolve, sep } from 'node:path';
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 
 // Letters, digits, dot, dash, underscore; a letter or digit first so it never looks like a virsh option.
 const DOMAIN_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;

@@ -3,8 +3,8 @@
  * `domstate --reason` and `nodeinfo`. Run virsh with LC_ALL=C: the words parsed here are translated
  * in other locales. Fixtures: test/fixtures/kvm/ (captured from real virsh 9.0).
  */
-import { OpError } from '../../core/errors.js';
-import type { Guest } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { Guest } from '../../model/hypervisor.js';
 import { type MappedState, mapStateNumbers, mapStateWords } from './states.js';
 
 /** One disk of a domain (`block.N.*`). Sizes are bytes; absent when libvirt did not report them. */

@@ -3,7 +3,7 @@
  * setvcpus/setmem, domstats, domstate --reason). LC_ALL=C keeps the words we parse in English.
  * A call that could not reach libvirtd is retried with backoff; one that lost it midway, once.
  */
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 import { type ExecResult, run } from '../exec.js';
 import { type ErrorContext, type KvmAction, virshError } from './errors.js';
 import { isConnectionMessage } from './libvirt-codes.js';

@@ -4,9 +4,10 @@
  * that reports changes the stream missed (while it was down, or lost). The test driver has no
  * shared event stream, so there the scan is the only source.
  */
+
+import type { Guest, GuestEvent, GuestState } from '../../model/hypervisor.js';
 import { streamLines } from '../exec.js';
 import { diffGuests, pause } from '../poll-events.js';
-import type { Guest, GuestEvent, GuestState } from '../types.js';
 import type { KvmContext } from './context.js';
 import { EVENT_ARGS, parseEvent } from './events.js';
 import type { Inventory } from './inventory.js';

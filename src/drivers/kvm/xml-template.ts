@@ -3,7 +3,7 @@
  * checked, XML-escaped values. Lets an operator choose machine type, CPU model, extra devices…
  * while vpsops still controls name, size, disk and MAC.
  */
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 import { type DomainSpec, escapeXml, guestMetadataElement, resolveSpec, toKiB } from './xml.js';
 
 /** Every placeholder a template may use. */

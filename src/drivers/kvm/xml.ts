@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 import {
   checkDescription,
   checkDomainName,

@@ -2,9 +2,7 @@
  * The OpenVZ driver: vzctl for actions, one `vzlist -a -j` per scan, /proc for capacity,
  * polling for events. Every input is validated before it reaches a command line.
  */
-import { OpError } from '../../core/errors.js';
-import { humanDuration } from '../human.js';
-import { diffGuests, pause } from '../poll-events.js';
+import { OpError } from '../../model/errors.js';
 import type {
   CreateSpec,
   FailCount,
@@ -19,7 +17,9 @@ import type {
   ResizeSpec,
   ShutdownOptions,
   Snapshot,
-} from '../types.js';
+} from '../../model/hypervisor.js';
+import { humanDuration } from '../human.js';
+import { diffGuests, pause } from '../poll-events.js';
 import { nextCtid, planCreate, planResize } from './plan.js';
 import { readBeancounters, readHostCapacity, readKernelVersion } from './proc.js';
 import { type DriverLogger, silentLogger, type VzCall, VzRunner } from './runner.js';

@@ -2,7 +2,7 @@
  * vzctl exit code (+ message where the code alone is ambiguous) → OpError.
  * Decisions are made on exit codes (contract §10); stderr only refines the sentence and goes to `detail`.
  */
-import { type ErrorCode, OpError } from '../../core/errors.js';
+import { type ErrorCode, OpError } from '../../model/errors.js';
 
 /** One finished vzctl call, with what the driver knew when it made it. */
 export interface VzFailure {

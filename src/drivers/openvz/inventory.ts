@@ -2,8 +2,8 @@
  * `vzlist -a -j -o <fields>` → Guest[]. One call lists the whole host (contract §4).
  */
 import { z } from 'zod';
-import { OpError } from '../../core/errors.js';
-import type { Guest, GuestState } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { Guest, GuestState } from '../../model/hypervisor.js';
 
 /** The fields asked for with `-o`; every one of them is allowed in JSON output. */
 export const VZLIST_FIELDS = [

@@ -2,9 +2,9 @@
  * CreateSpec / ResizeSpec → checked vzctl arguments. Every value is validated here, before any
  * command runs, so a bad spec fails with BAD_INPUT and leaves the host untouched.
  */
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
+import type { CreateSpec, Guest, ResizeSpec } from '../../model/hypervisor.js';
 import { humanBytes } from '../human.js';
-import type { CreateSpec, Guest, ResizeSpec } from '../types.js';
 import { diskspaceArg, memoryArg } from './units.js';
 import {
   checkBytes,

@@ -4,8 +4,8 @@
  */
 import { readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OpError } from '../../core/errors.js';
-import type { HostCapacity } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { HostCapacity } from '../../model/hypervisor.js';
 
 /** One beancounter row. Values at or past 2^53 (LONG_MAX, "unlimited") are `Infinity`. */
 export interface Beancounter {

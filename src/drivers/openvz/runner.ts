@@ -3,9 +3,9 @@
  * retry with backoff while the container is locked (exit 9), and exit code → OpError.
  */
 
+import type { Guest } from '../../model/hypervisor.js';
 import { delay } from '../delay.js';
 import { type ExecResult, run } from '../exec.js';
-import type { Guest } from '../types.js';
 import { toolError, type VzFailure, vzctlError } from './errors.js';
 import { parseVzlist, vzlistArgs } from './inventory.js';
 

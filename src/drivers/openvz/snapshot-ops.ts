@@ -2,8 +2,8 @@
  * Snapshot operations (vzctl 4.x, ploop only): create, list, switch (revert), delete.
  * Snapshots are handed out by bare UUID; revert/delete also accept a braced UUID or a unique name.
  */
-import { OpError } from '../../core/errors.js';
-import type { OpContext, Snapshot } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { OpContext, Snapshot } from '../../model/hypervisor.js';
 import type { VzRunner } from './runner.js';
 import { bareUuid, parseCreatedSnapshotId, parseSnapshotList } from './snapshots.js';
 import { checkSnapshotId, checkSnapshotName, isSnapshotId } from './validate.js';

@@ -2,8 +2,8 @@
  * vzctl snapshot output parsing (contract §3, snapshots).
  * `snapshot-list` columns: parent_uuid %-38s, current %1s, uuid %-38s, date %-19s, name (rest); one space apart.
  */
-import { OpError } from '../../core/errors.js';
-import type { Snapshot } from '../types.js';
+import { OpError } from '../../model/errors.js';
+import type { Snapshot } from '../../model/hypervisor.js';
 
 const UUID_LEN = 38;
 const PARENT = [0, UUID_LEN] as const;

@@ -4,7 +4,7 @@
  * with a sentence that says what was wrong. Nothing unchecked reaches `run()`.
  */
 import { isIP } from 'node:net';
-import { OpError } from '../../core/errors.js';
+import { OpError } from '../../model/errors.js';
 
 /** Largest CTID vzctl accepts (include/vzctl.h). 0 is the host and never a guest. */
 export const MAX_CTID = 2_147_483_644;

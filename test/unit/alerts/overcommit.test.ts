@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capacityLine } from '../../../src/alerts/capacity-view.js';
+import { capacityLine } from '../../../src/chat/view/capacity.js';
+import type { Guest, GuestState } from '../../../src/model/hypervisor.js';
 import {
   admission,
   type HostInput,
@@ -7,8 +8,7 @@ import {
   type OvercommitConfig,
   overcommitLevels,
   policyFor,
-} from '../../../src/alerts/overcommit.js';
-import type { Guest, GuestState } from '../../../src/drivers/types.js';
+} from '../../../src/model/overcommit.js';
 import { testConfig } from '../../helpers/config.js';
 
 const G = 1024 ** 3;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertState } from '../../../src/alerts/types.js';
-import { alertBlocks, alertChannel, alertKey } from '../../../src/chat/alert-card.js';
-import { renderBlocks } from '../../../src/chat/render.js';
+import { alertBlocks, alertChannel, alertKey } from '../../../src/chat/view/alert-card.js';
+import { renderBlocks } from '../../../src/chat/view/text.js';
+import type { AlertState } from '../../../src/model/alert.js';
 import { testConfig } from '../../helpers/config.js';
 
 const state = (over: Partial<AlertState> = {}): AlertState => ({

@@ -7,9 +7,9 @@ import {
   header,
   progressBar,
   section,
-} from '../../../src/chat/blocks.js';
-import { type JobView, jobBlocks } from '../../../src/chat/job-message.js';
-import { plain, renderBlocks } from '../../../src/chat/render.js';
+} from '../../../src/chat/view/blocks.js';
+import { type JobView, jobBlocks } from '../../../src/chat/view/job-message.js';
+import { plain, renderBlocks } from '../../../src/chat/view/text.js';
 
 const base: JobView = {
   requestId: 'k3x9q2mz',

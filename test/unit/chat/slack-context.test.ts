@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { section } from '../../../src/chat/blocks.js';
 import { ackBody, pagedText } from '../../../src/chat/slack/context.js';
-import type { Reply } from '../../../src/core/reply.js';
+import type { Reply } from '../../../src/model/outcome.js';
 
+// Thirty hosts draw as 61 blocks: more than Slack takes in one message.
+const hosts = Array.from({ length: 30 }, (_, i) => ({
+  view: { name: `vz-${i}` },
+  kind: 'openvz',
+  group: 'eu',
+}));
 const reply = (page?: Reply['page']): Reply => ({
   ok: true,
   ephemeral: true,
-  text: 'guests',
-  blocks: Array.from({ length: 60 }, (_, i) => section(`row ${i}`)),
+  text: 'hosts',
+  view: { kind: 'hosts', hosts, now: 0 },
   ...(page ? { page } : {}),
 });
 

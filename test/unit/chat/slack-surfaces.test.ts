@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../../jobs/index.js';
-import type { Block } from '../../../src/chat/blocks.js';
-import { renderBlocks } from '../../../src/chat/render.js';
 import {
   type CreateModalInput,
   createModal,
@@ -19,9 +17,11 @@ import {
   type StateValue,
 } from '../../../src/chat/slack/create-submission.js';
 import { allocationBar, type HomeHost, type HomeJob, homeView } from '../../../src/chat/slack/home.js';
-import { parseCommand, tokenize } from '../../../src/core/grammar.js';
-import type { Guest } from '../../../src/drivers/types.js';
-import type { HostView } from '../../../src/queue/fleet.js';
+import type { Block } from '../../../src/chat/view/blocks.js';
+import { renderBlocks } from '../../../src/chat/view/text.js';
+import type { Guest } from '../../../src/model/hypervisor.js';
+import { parseCommand, tokenize } from '../../../src/ops/grammar.js';
+import type { HostView } from '../../../src/store/fleet.js';
 
 const G = 1024 ** 3;
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

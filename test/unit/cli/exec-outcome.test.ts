@@ -1,9 +1,9 @@
 /** The `vpsops exec --json` object for each way a command can end, and the exit status with it. */
 import { describe, expect, it } from 'vitest';
 import { execOutcome } from '../../../src/cli/exec-outcome.js';
-import type { Reply } from '../../../src/core/reply.js';
+import type { Reply } from '../../../src/model/outcome.js';
 
-const reply = (r: Partial<Reply>): Reply => ({ ok: true, ephemeral: false, text: '', blocks: [], ...r });
+const reply = (r: Partial<Reply>): Reply => ({ ok: true, ephemeral: false, text: '', ...r });
 const queued = reply({ jobId: 'req1', host: 'vz-1' });
 
 describe('execOutcome', () => {

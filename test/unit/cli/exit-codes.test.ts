@@ -14,7 +14,7 @@ import {
   exitStatusHelp,
   refusalExit,
 } from '../../../src/cli/exit-codes.js';
-import { ERROR_CODES, type ErrorCode, OpError } from '../../../src/core/errors.js';
+import { ERROR_CODES, type ErrorCode, OpError } from '../../../src/model/errors.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
 

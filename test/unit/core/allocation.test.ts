@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allocation, overcommitted, ratio } from '../../../src/core/allocation.js';
-import type { Guest, GuestState } from '../../../src/drivers/types.js';
+import { allocation, overcommitted, ratio } from '../../../src/model/allocation.js';
+import type { Guest, GuestState } from '../../../src/model/hypervisor.js';
 
 const G = 1024 ** 3;
 const host = { capacity: { cpus: 8, memoryBytes: 32 * G, swapBytes: 0, diskBytes: 500 * G } };

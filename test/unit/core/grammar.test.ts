@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../../jobs/index.js';
-import { OpError } from '../../../src/core/errors.js';
-import { parseCommand, tokenize } from '../../../src/core/grammar.js';
+import { OpError } from '../../../src/model/errors.js';
+import { parseCommand, tokenize } from '../../../src/ops/grammar.js';
 
 function refusal(text: string): OpError {
   try {

@@ -3,17 +3,19 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { catalogue } from '../../../jobs/index.js';
-import { OpError } from '../../../src/core/errors.js';
+import { shrinks } from '../../../jobs/sizes.js';
 import {
   AccessPolicy,
   globToRegExp,
-  isShrink,
   OPEN_POLICY_FOR_DEMO,
   type OpRef,
   parsePolicy,
   requiredRole,
   verbsOfRole,
-} from '../../../src/core/policy.js';
+} from '../../../src/bot/policy/policy.js';
+import { OpError } from '../../../src/model/errors.js';
+import type { Guest } from '../../../src/model/hypervisor.js';
+import type { RuleInput } from '../../../src/ops/operation.js';
 
 const VERBS: ReadonlySet<string> = new Set(catalogue.keys());
 const HOSTS = { 'eu-1': 'eu', 'eu-2': 'eu', 'us-1': 'us' };
@@ -53,10 +55,12 @@ describe('roles', () => {
     expect(requiredRole(op('cancel'))).toBe('operator');
     expect(requiredRole(op('resize'))).toBe('admin');
     expect(requiredRole(op('destroy'))).toBe('admin');
-    expect(requiredRole({ name: 'approve', risk: 'change' })).toBe('approver');
-    expect(requiredRole({ name: 'pending', risk: 'read' })).toBe('viewer');
-    expect(requiredRole({ name: 'audit', risk: 'read' })).toBe('admin');
-    expect(verbsOfRole('approver', catalogue.values())).toEqual(['approve', 'deny']);
+    expect(requiredRole(op('approve'))).toBe('approver');
+    expect(requiredRole(op('pending'))).toBe('viewer');
+    expect(requiredRole(op('audit'))).toBe('admin');
+    expect(requiredRole(op('help'))).toBe('anyone');
+    // help declares that anyone may run it, so every role lists it.
+    expect(verbsOfRole('approver', catalogue.values())).toEqual(['help', 'approve', 'deny']);
   });
 
   it('guest globs are anchored, case-sensitive, * any run and ? one character', () => {
@@ -211,7 +215,8 @@ describe('help filtering and approvals', () => {
       'status',
       'jobs',
     ]);
-    expect(fleet.allowedVerbs(who('mallory'), catalogue.values())).toEqual([]);
+    // No role at all: only what anyone may run.
+    expect(fleet.allowedVerbs(who('mallory'), catalogue.values())).toEqual(['help']);
   });
 
   it('mayApprove needs the approver role with a scope covering the target', () => {
@@ -226,15 +231,17 @@ describe('help filtering and approvals', () => {
   });
 
   it('destroy, revert, a required op and a shrinking resize need approval; start does not', () => {
-    expect(fleet.needsApproval(op('destroy'))).toBe(true);
-    expect(fleet.needsApproval(op('revert'))).toBe(true);
-    expect(fleet.needsApproval(op('reboot'))).toBe(true);
-    expect(fleet.needsApproval(op('start'))).toBe(false);
-    const current = { vcpus: 2, memoryBytes: 4 * 2 ** 30, diskBytes: 40 * 2 ** 30 };
-    expect(isShrink(current, { memory: 8 * 2 ** 30 })).toBe(false);
-    expect(isShrink(current, { vcpus: 4, disk: 20 * 2 ** 30 })).toBe(true);
-    expect(fleet.needsApproval(op('resize'), { shrink: isShrink(current, { vcpus: 1 }) })).toBe(true);
-    expect(fleet.needsApproval(op('resize'), { shrink: false })).toBe(false);
+    expect(catalogue.get('destroy')!.approval).toBe('always');
+    expect(catalogue.get('revert')!.approval).toBe('always');
+    expect(fleet.policy.approvals.require).toContain('reboot');
+    expect(catalogue.get('start')!.approval).toBeUndefined();
+    expect(fleet.policy.approvals.require).not.toContain('start');
+    const guest = { vcpus: 2, memoryBytes: 4 * 2 ** 30, diskBytes: 40 * 2 ** 30 } as Guest;
+    expect(shrinks(guest, { memory: 8 * 2 ** 30 })).toBe(false);
+    expect(shrinks(guest, { vcpus: 4, disk: 20 * 2 ** 30 })).toBe(true);
+    const resize = catalogue.get('resize')!.approval as (r: RuleInput) => string | undefined;
+    expect(resize({ guest, args: { vcpus: 1 } })).toBe('the resize shrinks the guest');
+    expect(resize({ guest, args: { vcpus: 4 } })).toBeUndefined();
   });
 
   it('quorum defaults to 1 and can be raised per operation; expiry defaults to 30m', () => {

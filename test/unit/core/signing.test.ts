@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobRequest } from '../../../src/core/request.js';
-import { canonicalize, checkJobKey, sign, verify } from '../../../src/core/signing.js';
+import type { JobRequest } from '../../../src/model/request.js';
+import { canonicalize, checkJobKey, sign, verify } from '../../../src/model/signing.js';
 
 const KEY = 'k'.repeat(40);
 const request: JobRequest = {
@@ -57,7 +57,7 @@ describe('signing', () => {
 
 describe('request ids', () => {
   it('are short, typeable, and never read as an integer (BullMQ refuses those)', async () => {
-    const { newRequestId, REQUEST_ID_RE } = await import('../../../src/core/request.js');
+    const { newRequestId, REQUEST_ID_RE } = await import('../../../src/model/request.js');
     for (let i = 0; i < 20_000; i++) {
       const id = newRequestId();
       expect(id).toMatch(REQUEST_ID_RE);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { diffGuests, pause } from '../../../src/drivers/poll-events.js';
-import type { Guest, GuestState } from '../../../src/drivers/types.js';
+import type { Guest, GuestState } from '../../../src/model/hypervisor.js';
 
 const g = (id: string, state: GuestState, stateReason?: string): Guest => ({
   id,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../../jobs/index.js';
-import { usage } from '../../../src/core/operation.js';
+import { usage } from '../../../src/ops/operation.js';
 
 const REQUIRED = [
   'help',
   'alerts',
+  'ack',
   'silence',
   'maintenance',
   'approve',

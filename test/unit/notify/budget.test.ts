@@ -4,8 +4,8 @@
  * and the stand-in's RateLimiter, on the same clock, says whether Slack would have refused a call.
  */
 import { describe, expect, it } from 'vitest';
-import { peakInWindow, RateLimiter } from '../../../src/dev/slack/limits.js';
-import { type CallKey, SlackBudget } from '../../../src/notify/budget.js';
+import { type CallKey, SlackBudget } from '../../../src/chat/slack/notify/budget.js';
+import { peakInWindow, RateLimiter } from '../../../testkit/slack/limits.js';
 import { testConfig } from '../../helpers/config.js';
 
 const cfg = testConfig().slack;

@@ -78,7 +78,7 @@ describe('intents', () => {
     expect(intents.explains('101', 'stopped')).toBe(false);
     intents.begin('101');
     expect(intents.explains('101', 'stopped')).toBe(true);
-    intents.end('101', 'stop');
+    intents.end('101', true);
     now = 5999;
     expect(intents.explains('101', 'stopped')).toBe(true);
     now = 6001;
@@ -91,7 +91,7 @@ describe('intents', () => {
     const intents = new Intents(5000, () => now);
     intents.begin('101');
     expect(intents.explains('101', 'crashed')).toBe(false);
-    intents.end('101', 'start');
+    intents.end('101', false);
     now = 2000;
     expect(intents.explains('101', 'stopped')).toBe(false);
     expect(intents.explains('101', 'crashed')).toBe(false);

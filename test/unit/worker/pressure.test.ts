@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { FailCount, Guest } from '../../../src/drivers/types.js';
 import { createLogger } from '../../../src/log.js';
-import type { PressureNotice } from '../../../src/queue/notify.js';
+import type { FailCount, Guest } from '../../../src/model/hypervisor.js';
+import type { PressureNotice } from '../../../src/store/notify.js';
 import { PressurePoller } from '../../../src/worker/pressure.js';
 
 const guest = (id: string, name: string): Guest => ({

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import { LibvirtConnection } from '../../../../src/drivers/kvm/connection.js';
+import { OpError } from '../../../../src/model/errors.js';
 
 interface FakeState {
   opens: number;

@@ -1,7 +1,7 @@
 /** How watch() merges the event stream and its reconciliation scans without double or stale events. */
 import { describe, expect, it } from 'vitest';
 import { Known } from '../../../../src/drivers/kvm/watch.js';
-import type { Guest, GuestState } from '../../../../src/drivers/types.js';
+import type { Guest, GuestState } from '../../../../src/model/hypervisor.js';
 
 const g = (id: string, state: GuestState): Guest => ({
   id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../../../src/core/errors.js';
 import { type ErrorContext, libvirtError, virshError } from '../../../../src/drivers/kvm/errors.js';
 import { codeFromMessage, VIR_ERR } from '../../../../src/drivers/kvm/libvirt-codes.js';
+import type { ErrorCode } from '../../../../src/model/errors.js';
 import { fixture } from './fixtures.js';
 
 const fromVirsh = (file: string, ctx: ErrorContext) => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import {
   isNoCurrentSnapshot,
   parseSnapshotList,
@@ -8,6 +7,7 @@ import {
   snapshotCurrentArgs,
   snapshotListArgs,
 } from '../../../../src/drivers/kvm/snapshots.js';
+import { OpError } from '../../../../src/model/errors.js';
 import { fixture } from './fixtures.js';
 
 describe('parseSnapshotList', () => {

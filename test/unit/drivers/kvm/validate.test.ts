@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import {
   checkDescription,
   checkDomainName,
@@ -14,6 +13,7 @@ import {
   overlayPath,
   resolveInImageDir,
 } from '../../../../src/drivers/kvm/validate.js';
+import { OpError } from '../../../../src/model/errors.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

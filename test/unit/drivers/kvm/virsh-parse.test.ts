@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import {
   domstatsArgs,
   parseDomstate,
@@ -7,6 +6,7 @@ import {
   parseNodeinfo,
   statsToGuest,
 } from '../../../../src/drivers/kvm/virsh-parse.js';
+import { OpError } from '../../../../src/model/errors.js';
 import { fixture } from './fixtures.js';
 
 describe('parseDomstats on real QEMU guests (libvirt 9.0 session daemon)', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import type { DomainSpec } from '../../../../src/drivers/kvm/xml.js';
 import {
   checkDomainTemplate,
   renderDomainTemplate,
   templatePlaceholders,
 } from '../../../../src/drivers/kvm/xml-template.js';
+import { OpError } from '../../../../src/model/errors.js';
 import { fixture, SHOP3 } from './fixtures.js';
 import { find, parseXml } from './mini-xml.js';
 

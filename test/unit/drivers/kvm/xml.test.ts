@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import { buildDomainXml, type DomainSpec, escapeXml, toKiB } from '../../../../src/drivers/kvm/xml.js';
+import { OpError } from '../../../../src/model/errors.js';
 import { fixture, NASTY, SHOP3 } from './fixtures.js';
 import { find, parseXml } from './mini-xml.js';
 

@@ -7,8 +7,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import { OpenVzDriver } from '../../../../src/drivers/openvz/driver.js';
+import { OpError } from '../../../../src/model/errors.js';
 
 interface Answer {
   exit?: number;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../../../src/core/errors.js';
 import {
   firstErrorLine,
   MAPPED_EXIT_CODES,
   type VzFailure,
   vzctlError,
 } from '../../../../src/drivers/openvz/errors.js';
+import type { ErrorCode } from '../../../../src/model/errors.js';
 
 function failure(
   action: string,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import { parseVzlist, VZLIST_FIELDS, vzlistArgs } from '../../../../src/drivers/openvz/inventory.js';
+import { OpError } from '../../../../src/model/errors.js';
 
 // Shaped like `vzlist -a -j` (contract §4): "[", objects "\n  {" with "\n    key": value, "\n]\n".
 // CT 101 is a full default-field object (running); 102 stopped with unset name/hostname and null onboot;

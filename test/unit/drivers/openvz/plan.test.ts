@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import { humanBytes, humanDuration } from '../../../../src/drivers/human.js';
 import { nextCtid, planCreate, planResize, swapFor } from '../../../../src/drivers/openvz/plan.js';
 import { diskspaceArg, memoryArg } from '../../../../src/drivers/openvz/units.js';
-import type { Guest } from '../../../../src/drivers/types.js';
+import { OpError } from '../../../../src/model/errors.js';
+import type { Guest } from '../../../../src/model/hypervisor.js';
 
 const GiB = 1024 ** 3;
 const guest = (id: string, extra: Partial<Guest> = {}): Guest => ({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import {
   parseCreatedSnapshotId,
   parseSnapshotList,
   parseSnapshotRow,
 } from '../../../../src/drivers/openvz/snapshots.js';
+import { OpError } from '../../../../src/model/errors.js';
 
 // Verbatim from the contract (§3 snapshots): the header pads every column, the last one too.
 const HEADER =

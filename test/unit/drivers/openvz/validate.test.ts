@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { OpError } from '../../../../src/core/errors.js';
 import {
   checkBytes,
   checkCtid,
@@ -12,6 +11,7 @@ import {
   checkTemplate,
   checkVcpus,
 } from '../../../../src/drivers/openvz/validate.js';
+import { OpError } from '../../../../src/model/errors.js';
 
 function rejects(fn: () => unknown): OpError {
   try {
